@@ -1,0 +1,297 @@
+package emulator
+
+import (
+	"encoding/json"
+	"net/http"
+	"sort"
+	"time"
+)
+
+// POST /api/v1/organization/ (§4.1).
+func (s *Server) createOrganization(r *request) {
+	c := r.caller
+	if c.user == nil {
+		r.unauthorized()
+		return
+	}
+	if !c.scopes["user:admin"] {
+		r.forbidden()
+		return
+	}
+	var body map[string]json.RawMessage
+	if !r.decodeBody(&body) {
+		return
+	}
+	name, present, ok := getString(body, "name")
+	if !present {
+		r.schemaError("'name' is a required property")
+		return
+	}
+	if !ok {
+		r.schemaError(typeError(body, "name", "string"))
+		return
+	}
+	email, _, ok := getString(body, "email")
+	if !ok {
+		r.schemaError(typeError(body, "email", "string"))
+		return
+	}
+	if contact, present, ok := getString(body, "contact_email"); present && ok && contact != "" {
+		email = contact
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state.namespaces[name] != nil {
+		r.invalidRequest("A user or organization with this name already exists")
+		return
+	}
+	if email != "" {
+		if !validEmail(email) {
+			r.invalidRequest("Invalid email address")
+			return
+		}
+		for _, ns := range s.state.namespaces {
+			if !ns.isOrg && ns.email == email {
+				r.invalidRequest("Email has already been used: " + email)
+				return
+			}
+		}
+	}
+	if reason := validateNamespace(name); reason != "" {
+		r.invalidRequest("Invalid namespace " + name + ": " + reason)
+		return
+	}
+	if email == "" {
+		email = randomUUID()
+	}
+	s.state.namespaces[name] = &namespace{
+		name:           name,
+		isOrg:          true,
+		email:          email,
+		created:        time.Now(),
+		tagExpirationS: s.cfg.DefaultTagExpiration,
+		teams:          []*team{{name: "owners", role: "admin", members: []string{c.user.name}}},
+	}
+	r.ok(http.StatusCreated, "Created")
+}
+
+// GET /api/v1/organization/{orgname} (§4.2). Anyone may read; the view
+// shrinks with the caller's rights.
+func (s *Server) getOrganization(r *request) {
+	if r.caller.user == nil && !s.cfg.Features.AnonymousAccess {
+		writeJSON(r.w, 401, map[string]string{"error": "Anonymous access is not allowed"})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org := s.state.org(r.param("orgname"))
+	if org == nil {
+		r.notFound()
+		return
+	}
+	r.ok(200, s.orgView(r.caller, org))
+}
+
+// orgView is the organization as the caller may see it.
+func (s *Server) orgView(c caller, org *namespace) map[string]any {
+	admin := s.isOrgAdmin(c, org)
+	member := s.isOrgMember(c, org)
+	email := ""
+	if admin && validEmail(org.email) {
+		email = org.email
+	}
+	view := map[string]any{
+		"name":      org.name,
+		"email":     email,
+		"avatar":    avatar(org.name, "user"),
+		"is_admin":  admin,
+		"is_member": member,
+	}
+	if member {
+		teams := map[string]any{}
+		ordered := []string{}
+		for _, t := range org.teams {
+			teams[t.name] = s.teamView(c, org, t)
+			ordered = append(ordered, t.name)
+		}
+		view["teams"] = teams
+		view["ordered_teams"] = ordered
+	}
+	if admin {
+		view["invoice_email"] = org.invoiceEmail
+		view["invoice_email_address"] = org.invoiceEmailAddress
+		view["tag_expiration_s"] = org.tagExpirationS
+		view["is_free_account"] = true
+	}
+	if member && s.quotaEnabled() {
+		view["quotas"] = s.namespaceQuotaViews(org)
+		view["quota_report"] = s.quotaReport(org)
+	}
+	return view
+}
+
+// teamView is a team as it appears in the organization view's "teams".
+func (s *Server) teamView(c caller, org *namespace, t *team) map[string]any {
+	return map[string]any{
+		"name":         t.name,
+		"description":  t.description,
+		"role":         t.role,
+		"avatar":       avatar(t.name, "team"),
+		"can_view":     s.isOrgAdmin(c, org) || t.hasMember(c.name()),
+		"repo_count":   0,
+		"member_count": len(t.members),
+		"is_synced":    false,
+	}
+}
+
+// orgForWrite loads the org for an OrgAdmin-only call, answering the way
+// Quay does when it is missing or the caller lacks rights: the permission
+// check runs first, so only a full-access superuser learns of a 404.
+func (s *Server) orgForWrite(r *request) *namespace {
+	org := s.state.org(r.param("orgname"))
+	if !s.isOrgAdmin(r.caller, org) {
+		if org == nil && r.caller.fullAccess {
+			r.notFound()
+		} else {
+			r.forbidden()
+		}
+		return nil
+	}
+	if org == nil {
+		r.notFound()
+		return nil
+	}
+	return org
+}
+
+// PUT /api/v1/organization/{orgname} (§4.3). Fields are applied one by one
+// in Quay's order, so a failure leaves the earlier ones saved.
+func (s *Server) updateOrganization(r *request) {
+	var body map[string]json.RawMessage
+	if !r.decodeBody(&body) {
+		return
+	}
+	// Schema checks run before anything is applied.
+	if _, present, ok := getBool(body, "invoice_email"); present && !ok {
+		r.schemaError(typeError(body, "invoice_email", "boolean"))
+		return
+	}
+	invoiceAddr, invoiceNull, invoicePresent, ok := getNullableString(body, "invoice_email_address")
+	if !ok {
+		r.schemaError(typeError(body, "invoice_email_address", "string") + ", 'null'")
+		return
+	}
+	if _, present, ok := getString(body, "email"); present && !ok {
+		r.schemaError(typeError(body, "email", "string"))
+		return
+	}
+	tagExp, tagPresent, ok := getInt(body, "tag_expiration_s")
+	if !ok {
+		r.schemaError(typeError(body, "tag_expiration_s", "integer"))
+		return
+	}
+	if tagPresent && tagExp < 0 {
+		r.schemaError(string(body["tag_expiration_s"]) + " is less than the minimum of 0")
+		return
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org := s.orgForWrite(r)
+	if org == nil {
+		return
+	}
+	if v, present, _ := getBool(body, "invoice_email"); present {
+		org.invoiceEmail = v
+	}
+	if invoicePresent {
+		if invoiceNull || invoiceAddr == "" {
+			org.invoiceEmailAddress = nil
+		} else {
+			a := invoiceAddr
+			org.invoiceEmailAddress = &a
+		}
+	}
+	email, emailPresent, _ := getString(body, "email")
+	if contact, null, present, _ := getNullableString(body, "contact_email"); present {
+		emailPresent = true
+		email = contact
+		if null {
+			email = ""
+		}
+	}
+	if emailPresent {
+		if email == "" {
+			org.email = randomUUID()
+		} else if !validEmail(email) {
+			r.invalidRequest("Invalid email address")
+			return
+		} else {
+			org.email = email
+		}
+	}
+	if tagPresent && s.cfg.Features.ChangeTagExpiration {
+		allowed := false
+		for _, o := range s.cfg.TagExpirationOptions {
+			if o == tagExp {
+				allowed = true
+			}
+		}
+		if !allowed {
+			r.modelError("Invalid tag expiration option")
+			return
+		}
+		org.tagExpirationS = tagExp
+	}
+	r.ok(200, s.orgView(r.caller, org))
+}
+
+// DELETE /api/v1/organization/{orgname} (§4.4). Quay renames the org and
+// purges it later; to clients it is gone at once.
+func (s *Server) deleteOrganization(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org := s.orgForWrite(r)
+	if org == nil {
+		return
+	}
+	s.deleteNamespace(org)
+	r.noContent()
+}
+
+// deleteNamespace removes a user or organization and what hangs off it.
+func (s *Server) deleteNamespace(ns *namespace) {
+	delete(s.state.namespaces, ns.name)
+	if !ns.isOrg {
+		for _, other := range s.state.namespaces {
+			for _, t := range other.teams {
+				t.members = without(t.members, ns.name)
+			}
+		}
+	}
+}
+
+func without(list []string, v string) []string {
+	out := list[:0]
+	for _, x := range list {
+		if x != v {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Organizations returns the names of all organizations, for test assertions.
+func (s *Server) Organizations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var names []string
+	for name, ns := range s.state.namespaces {
+		if ns.isOrg {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,237 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// request is what a route handler gets: the HTTP request, its path
+// parameters and the authenticated caller.
+type request struct {
+	*http.Request
+	w      http.ResponseWriter
+	params map[string]string
+	caller caller
+	srv    *Server
+}
+
+func (r *request) param(name string) string { return r.params[name] }
+
+// queryBool reads a boolean query parameter the way Quay's parser does.
+func (r *request) queryBool(name string, def bool) bool {
+	v := r.URL.Query().Get(name)
+	switch strings.ToLower(v) {
+	case "":
+		return def
+	case "true", "1", "yes", "on":
+		return true
+	default:
+		return false
+	}
+}
+
+// ok writes a JSON success body.
+func (r *request) ok(status int, body any) { writeJSON(r.w, status, body) }
+
+// noContent writes a 204 with no body.
+func (r *request) noContent() { r.w.WriteHeader(http.StatusNoContent) }
+
+// Problem-JSON errors (shape P in quay-api.md §2.2).
+
+var problemTitles = map[int]string{
+	400: "invalid_request",
+	401: "invalid_token",
+	403: "insufficient_scope",
+	404: "not_found",
+}
+
+func (r *request) problem(status int, errType, detail string) {
+	base := r.srv.baseURLFor(r.Request)
+	writeJSON(r.w, status, map[string]any{
+		"detail":        detail,
+		"error_message": detail,
+		"error_type":    errType,
+		"title":         errType,
+		"type":          base + "/api/v1/error/" + errType,
+		"status":        status,
+	})
+}
+
+// invalidRequest is a 400 problem with a human message (explicit request_error).
+func (r *request) invalidRequest(msg string) { r.problem(400, "invalid_request", msg) }
+
+// unauthorized is the 401 Quay gives when no user is authenticated.
+func (r *request) unauthorized() {
+	base := r.srv.baseURLFor(r.Request)
+	writeJSON(r.w, 401, map[string]any{
+		"detail":           "Requires authentication",
+		"error_message":    "Requires authentication",
+		"error_type":       "invalid_token",
+		"title":            "invalid_token",
+		"type":             base + "/api/v1/error/invalid_token",
+		"status":           401,
+		"session_required": false,
+	})
+}
+
+// forbidden is Quay's permission failure: 401 when anonymous, else 403.
+func (r *request) forbidden() {
+	if r.caller.user == nil {
+		r.unauthorized()
+		return
+	}
+	r.problem(403, "insufficient_scope", "Unauthorized")
+}
+
+func (r *request) notFound() { r.problem(404, "not_found", "Not Found") }
+
+// modelError is an uncaught data-model error: always 400 {"message"} (shape M).
+func (r *request) modelError(msg string) {
+	writeJSON(r.w, 400, map[string]string{"message": msg})
+}
+
+// decodeBody reads a JSON object body with Quay's checks: a wrong content
+// type is 415, malformed JSON 400 (both shape M). It reports whether the
+// handler may go on. into receives the raw keys so handlers can tell a key
+// that is absent from one that is null.
+func (r *request) decodeBody(into *map[string]json.RawMessage) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		writeJSON(r.w, 415, map[string]string{"message": "Did not attempt to load JSON data because the request Content-Type was not 'application/json'."})
+		return false
+	}
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(r.Body)
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		writeJSON(r.w, 400, map[string]string{"message": "The browser (or proxy) sent a request that this server could not understand."})
+		return false
+	}
+	*into = m
+	return true
+}
+
+// schemaError is a JSON-schema validation failure (400 P); Quay's detail is
+// the validator's multi-line text, the first line naming the problem.
+func (r *request) schemaError(firstLine string) {
+	r.invalidRequest(firstLine + "\n\nFailed validating in schema")
+}
+
+func (s *Server) baseURLFor(r *http.Request) string {
+	s.knobs.Lock()
+	b := s.baseURL
+	s.knobs.Unlock()
+	if b != "" {
+		return b
+	}
+	return "http://" + r.Host
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	data, err := json.Marshal(body)
+	if err != nil {
+		writeHTML(w, 500, "Internal Server Error")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(data, '\n'))
+}
+
+func writeHTML(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// Field readers for decoded bodies. Each reports whether the key was present
+// and whether the value had the right JSON type.
+
+func getString(m map[string]json.RawMessage, key string) (val string, present, ok bool) {
+	raw, present := m[key]
+	if !present {
+		return "", false, true
+	}
+	if err := json.Unmarshal(raw, &val); err != nil {
+		return "", true, false
+	}
+	return val, true, true
+}
+
+// getNullableString reads a string-or-null field; isNull is true for JSON null.
+func getNullableString(m map[string]json.RawMessage, key string) (val string, isNull, present, ok bool) {
+	raw, present := m[key]
+	if !present {
+		return "", false, false, true
+	}
+	if string(bytes.TrimSpace(raw)) == "null" {
+		return "", true, true, true
+	}
+	if err := json.Unmarshal(raw, &val); err != nil {
+		return "", false, true, false
+	}
+	return val, false, true, true
+}
+
+func getBool(m map[string]json.RawMessage, key string) (val bool, present, ok bool) {
+	raw, present := m[key]
+	if !present {
+		return false, false, true
+	}
+	if err := json.Unmarshal(raw, &val); err != nil {
+		return false, true, false
+	}
+	return val, true, true
+}
+
+// getInt reads an integer field; JSON numbers with a fraction are refused,
+// as Quay's schema type "integer" does.
+func getInt(m map[string]json.RawMessage, key string) (val int64, present, ok bool) {
+	raw, present := m[key]
+	if !present {
+		return 0, false, true
+	}
+	var n json.Number
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&n); err != nil {
+		return 0, true, false
+	}
+	v, err := n.Int64()
+	if err != nil {
+		return 0, true, false
+	}
+	return v, true, true
+}
+
+// jsonTypeName names a raw JSON value's type the way jsonschema messages do.
+func jsonTypeName(raw json.RawMessage) string {
+	t := bytes.TrimSpace(raw)
+	switch {
+	case len(t) == 0:
+		return "null"
+	case t[0] == '"':
+		return "string"
+	case t[0] == '{':
+		return "object"
+	case t[0] == '[':
+		return "array"
+	case string(t) == "null":
+		return "null"
+	case string(t) == "true" || string(t) == "false":
+		return "boolean"
+	default:
+		return "number"
+	}
+}
+
+// typeError is the first line of a jsonschema type failure.
+func typeError(m map[string]json.RawMessage, key, want string) string {
+	return string(m[key]) + " is not of type '" + want + "'"
+}

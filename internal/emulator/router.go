@@ -1,0 +1,93 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+)
+
+// route is one registered path with its handlers by method. Quay matches
+// paths exactly, so "/api/v1/organization/" and "/api/v1/organization" are
+// different routes.
+type route struct {
+	pattern  string
+	segments []string
+	handler  func(*request)
+}
+
+type router struct {
+	byMethod map[string][]*route
+	patterns map[string]bool
+}
+
+func newRouter() *router {
+	return &router{byMethod: map[string][]*route{}, patterns: map[string]bool{}}
+}
+
+// handle registers h for method and pattern; {name} segments are parameters.
+func (rt *router) handle(method, pattern string, h func(*request)) {
+	rt.byMethod[method] = append(rt.byMethod[method], &route{
+		pattern:  pattern,
+		segments: strings.Split(pattern, "/"),
+		handler:  h,
+	})
+	rt.patterns[pattern] = true
+}
+
+// match finds the route for method and path. When there is none, status
+// tells why: 405 when the path exists under another method, 308 when only
+// the trailing-slash form of the path is registered, else 404.
+func (rt *router) match(method, path string) (*route, map[string]string, int) {
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	segs := strings.Split(path, "/")
+	for _, r := range rt.byMethod[method] {
+		if p, ok := matchSegments(r.segments, segs); ok {
+			return r, p, http.StatusOK
+		}
+	}
+	for m, routes := range rt.byMethod {
+		if m == method {
+			continue
+		}
+		for _, r := range routes {
+			if _, ok := matchSegments(r.segments, segs); ok {
+				return nil, nil, http.StatusMethodNotAllowed
+			}
+		}
+	}
+	if !strings.HasSuffix(path, "/") {
+		withSlash := strings.Split(path+"/", "/")
+		for _, routes := range rt.byMethod {
+			for _, r := range routes {
+				if _, ok := matchSegments(r.segments, withSlash); ok {
+					return nil, nil, http.StatusPermanentRedirect
+				}
+			}
+		}
+	}
+	return nil, nil, http.StatusNotFound
+}
+
+func matchSegments(pattern, path []string) (map[string]string, bool) {
+	if len(pattern) != len(path) {
+		return nil, false
+	}
+	var params map[string]string
+	for i, p := range pattern {
+		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
+			if path[i] == "" {
+				return nil, false
+			}
+			if params == nil {
+				params = map[string]string{}
+			}
+			params[p[1:len(p)-1]] = path[i]
+			continue
+		}
+		if p != path[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}

@@ -1,0 +1,24 @@
+package emulator
+
+// buildRoutes registers every emulated endpoint with Quay's exact paths.
+// Endpoints behind a feature flag are registered only when it is on, so a
+// call to them falls through to the HTML catch-all, as in Quay.
+func (s *Server) buildRoutes() *router {
+	rt := newRouter()
+	f := s.cfg.Features
+
+	rt.handle("GET", "/config", s.getConfig)
+	rt.handle("GET", "/api/v1/discovery", s.getDiscovery)
+	rt.handle("GET", "/api/v1/user/", s.getSelf)
+	rt.handle("GET", "/api/v1/users/{username}", s.getPublicUser)
+	if f.UserInitialize {
+		rt.handle("POST", "/api/v1/user/initialize", s.initializeUser)
+	}
+
+	rt.handle("POST", "/api/v1/organization/", s.createOrganization)
+	rt.handle("GET", "/api/v1/organization/{orgname}", s.getOrganization)
+	rt.handle("PUT", "/api/v1/organization/{orgname}", s.updateOrganization)
+	rt.handle("DELETE", "/api/v1/organization/{orgname}", s.deleteOrganization)
+
+	return rt
+}

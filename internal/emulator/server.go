@@ -1,0 +1,308 @@
+// Package emulator is an in-memory re-creation of the parts of Quay's REST API
+// that the provider uses. It answers with Quay's status codes, body shapes,
+// validation messages and quirks as ../shared/quay-api.md records them, so the
+// provider's acceptance tests can run without a Quay server.
+package emulator
+
+import (
+	"math/rand"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Features mirrors the Quay feature flags that change API behaviour.
+type Features struct {
+	SuperUsers           bool // FEATURE_SUPER_USERS: /superuser/... and org/user quota paths
+	SuperusersFullAccess bool // FEATURE_SUPERUSERS_FULL_ACCESS: superusers act as admin of every org
+	QuotaManagement      bool // FEATURE_QUOTA_MANAGEMENT (with EDIT_QUOTA): all quota endpoints
+	EditQuota            bool // FEATURE_EDIT_QUOTA
+	ProxyCache           bool // FEATURE_PROXY_CACHE
+	Mailing              bool // FEATURE_MAILING
+	RequireTeamInvite    bool // FEATURE_REQUIRE_TEAM_INVITE
+	UserInitialize       bool // FEATURE_USER_INITIALIZE
+	ChangeTagExpiration  bool // FEATURE_CHANGE_TAG_EXPIRATION
+	AnonymousAccess      bool // FEATURE_ANONYMOUS_ACCESS
+}
+
+// TestInstallFeatures is the flag set of the Quay install the acceptance
+// tests expect: superusers with full access, quota management, proxy cache,
+// user initialize, and mailing off (so team additions are direct).
+func TestInstallFeatures() Features {
+	return Features{
+		SuperUsers:           true,
+		SuperusersFullAccess: true,
+		QuotaManagement:      true,
+		EditQuota:            true,
+		ProxyCache:           true,
+		Mailing:              false,
+		RequireTeamInvite:    true,
+		UserInitialize:       true,
+		ChangeTagExpiration:  true,
+		AnonymousAccess:      true,
+	}
+}
+
+// FaultKind names one way the emulator can misbehave on purpose.
+type FaultKind string
+
+const (
+	Fault429          FaultKind = "429"           // rate limited, with Retry-After; nothing applied
+	Fault500          FaultKind = "500"           // internal error; nothing applied
+	Fault502          FaultKind = "502"           // bad gateway; nothing applied
+	Fault503          FaultKind = "503"           // unavailable; nothing applied
+	FaultCutBefore    FaultKind = "cut-before"    // connection dropped before the request is handled
+	FaultCutAfter     FaultKind = "cut-after"     // request applied, then the connection dropped
+	FaultErrorAfter   FaultKind = "500-after"     // request applied, then answered 500
+	FaultSlow         FaultKind = "slow"          // answered correctly after SlowDelay
+)
+
+// Faults configures injected failures. Only /api/ requests are affected.
+type Faults struct {
+	Rate      float64     // fraction of requests, 0..1
+	Kinds     []FaultKind // chosen uniformly; empty means none
+	SlowDelay time.Duration
+	Seed      int64
+}
+
+// Config is the emulated installation.
+type Config struct {
+	Features Features
+	// TagExpirationOptions is TAG_EXPIRATION_OPTIONS in seconds.
+	TagExpirationOptions []int64
+	// DefaultTagExpiration is DEFAULT_TAG_EXPIRATION in seconds.
+	DefaultTagExpiration int64
+	// Latency is added to every request before it is handled.
+	Latency time.Duration
+	Faults  Faults
+	// Version is reported by GET /config as "Quay <Version>".
+	Version string
+}
+
+// DefaultConfig is a test install as described by TestInstallFeatures.
+func DefaultConfig() Config {
+	return Config{
+		Features:             TestInstallFeatures(),
+		TagExpirationOptions: []int64{0, 86400, 604800, 1209600, 2419200},
+		DefaultTagExpiration: 1209600,
+		Version:              "3.18.0",
+	}
+}
+
+// Server is the emulator. It is an http.Handler and safe for concurrent use.
+type Server struct {
+	mu    sync.Mutex // guards the Quay state below
+	cfg   Config
+	state *state
+
+	knobs    sync.Mutex // guards latency, faults, rng and counters
+	rng      *rand.Rand
+	counts   map[string]int
+	baseURL  string
+	routes   *router
+}
+
+// New returns an emulator with an empty database.
+func New(cfg Config) *Server {
+	if len(cfg.TagExpirationOptions) == 0 {
+		cfg.TagExpirationOptions = DefaultConfig().TagExpirationOptions
+	}
+	if cfg.DefaultTagExpiration == 0 {
+		cfg.DefaultTagExpiration = DefaultConfig().DefaultTagExpiration
+	}
+	if cfg.Version == "" {
+		cfg.Version = DefaultConfig().Version
+	}
+	s := &Server{
+		cfg:    cfg,
+		state:  newState(),
+		rng:    rand.New(rand.NewSource(cfg.Faults.Seed)),
+		counts: map[string]int{},
+	}
+	s.routes = s.buildRoutes()
+	return s
+}
+
+// SetLatency changes the delay added to each request.
+func (s *Server) SetLatency(d time.Duration) {
+	s.knobs.Lock()
+	defer s.knobs.Unlock()
+	s.cfg.Latency = d
+}
+
+// SetFaults replaces the fault injection settings.
+func (s *Server) SetFaults(f Faults) {
+	s.knobs.Lock()
+	defer s.knobs.Unlock()
+	s.cfg.Faults = f
+	s.rng = rand.New(rand.NewSource(f.Seed))
+}
+
+// Counts returns how many requests each route received, keyed "METHOD /pattern".
+func (s *Server) Counts() map[string]int {
+	s.knobs.Lock()
+	defer s.knobs.Unlock()
+	out := make(map[string]int, len(s.counts))
+	for k, v := range s.counts {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetCounts zeroes the request counters.
+func (s *Server) ResetCounts() {
+	s.knobs.Lock()
+	defer s.knobs.Unlock()
+	s.counts = map[string]int{}
+}
+
+// CountsSummary renders Counts as sorted lines, for test logs.
+func (s *Server) CountsSummary() string {
+	c := s.Counts()
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k)
+		b.WriteString(": ")
+		b.WriteString(itoa(c[k]))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// SetBaseURL sets the absolute URL used in problem-JSON "type" fields.
+func (s *Server) SetBaseURL(u string) {
+	s.knobs.Lock()
+	defer s.knobs.Unlock()
+	s.baseURL = strings.TrimRight(u, "/")
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.knobs.Lock()
+	latency := s.cfg.Latency
+	fault := s.pickFault(r)
+	slow := s.cfg.Faults.SlowDelay
+	s.knobs.Unlock()
+
+	if latency > 0 {
+		sleepCtx(r, latency)
+	}
+
+	rt, params, status := s.routes.match(r.Method, r.URL.Path)
+	s.count(r.Method, rt, r.URL.Path)
+
+	switch fault {
+	case Fault429:
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"message": "Too many requests"})
+		return
+	case Fault500:
+		writeHTML(w, http.StatusInternalServerError, "Internal Server Error")
+		return
+	case Fault502:
+		writeHTML(w, http.StatusBadGateway, "Bad Gateway")
+		return
+	case Fault503:
+		writeHTML(w, http.StatusServiceUnavailable, "Service Unavailable")
+		return
+	case FaultCutBefore:
+		cutConnection(w)
+		return
+	case FaultSlow:
+		if slow <= 0 {
+			slow = 2 * time.Second
+		}
+		sleepCtx(r, slow)
+	}
+
+	handle := func(w http.ResponseWriter) {
+		switch {
+		case rt != nil:
+			c := s.caller(r)
+			rt.handler(&request{Request: r, w: w, params: params, caller: c, srv: s})
+		case status == http.StatusPermanentRedirect:
+			target := r.URL.Path + "/"
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			w.Header().Set("Location", target)
+			writeHTML(w, http.StatusPermanentRedirect, "Redirecting to "+target)
+		case status == http.StatusMethodNotAllowed:
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "The method is not allowed for the requested URL."})
+		default:
+			// Unregistered paths fall through to the web UI's catch-all route.
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				writeHTML(w, http.StatusNotFound, "<html><body><h1>404 Not Found</h1></body></html>")
+			} else {
+				writeHTML(w, http.StatusMethodNotAllowed, "<html><body><h1>405 Method Not Allowed</h1></body></html>")
+			}
+		}
+	}
+
+	switch fault {
+	case FaultCutAfter:
+		handle(discardWriter{header: http.Header{}})
+		cutConnection(w)
+	case FaultErrorAfter:
+		handle(discardWriter{header: http.Header{}})
+		writeHTML(w, http.StatusInternalServerError, "Internal Server Error")
+	default:
+		handle(w)
+	}
+}
+
+func (s *Server) pickFault(r *http.Request) FaultKind {
+	f := s.cfg.Faults
+	if f.Rate <= 0 || len(f.Kinds) == 0 || !strings.HasPrefix(r.URL.Path, "/api/") {
+		return ""
+	}
+	if s.rng.Float64() >= f.Rate {
+		return ""
+	}
+	return f.Kinds[s.rng.Intn(len(f.Kinds))]
+}
+
+func (s *Server) count(method string, rt *route, path string) {
+	key := method + " " + path
+	if rt != nil {
+		key = method + " " + rt.pattern
+	} else {
+		key = method + " (unrouted)"
+	}
+	s.knobs.Lock()
+	s.counts[key]++
+	s.knobs.Unlock()
+}
+
+func sleepCtx(r *http.Request, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	}
+}
+
+// cutConnection drops the TCP connection without an HTTP answer.
+func cutConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// discardWriter lets a handler run to completion when its answer is to be lost.
+type discardWriter struct{ header http.Header }
+
+func (d discardWriter) Header() http.Header         { return d.header }
+func (d discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d discardWriter) WriteHeader(int)             {}

@@ -1,0 +1,117 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/quaytf/terraform-provider-quay/internal/quay"
+)
+
+// providerDataFrom unwraps what Configure handed over. It returns nil, with
+// no error, before the provider is configured (validation runs earlier).
+func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
+	if data == nil {
+		return nil
+	}
+	pd, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", data))
+		return nil
+	}
+	return pd
+}
+
+// addAPIError reports a failed Quay call: the summary names the action and
+// object, the detail carries Quay's own message.
+func addAPIError(diags *diag.Diagnostics, summary string, err error) {
+	diags.AddError(summary, "Quay answered: "+quay.ErrorMessage(err)+"\n\n"+err.Error())
+}
+
+// Quay's namespace rule (users, organizations, teams, robot short names).
+var namespaceRegexp = regexp.MustCompile(`^([a-z0-9]+(?:[._-][a-z0-9]+)*)$`)
+
+// namespaceNameValidators reject names Quay would refuse, at plan time.
+func namespaceNameValidators(what string) []validator.String {
+	return []validator.String{
+		stringvalidator.LengthBetween(2, 255),
+		stringvalidator.RegexMatches(namespaceRegexp,
+			fmt.Sprintf("must be a valid Quay %s name: lowercase letters and digits, optionally separated by single '.', '_' or '-' (%s)", what, namespaceRegexp.String())),
+	}
+}
+
+// emailValidator applies Quay's e-mail check (quay-api.md §19); an empty
+// string passes so that "" can mean "no address".
+type emailValidator struct{ allowEmpty bool }
+
+func (v emailValidator) Description(context.Context) string {
+	return "must be an e-mail address: one @, a non-empty local part and a domain with at least two labels"
+}
+
+func (v emailValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v emailValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if s == "" && v.allowEmpty {
+		return
+	}
+	if !validEmail(s) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid e-mail address",
+			fmt.Sprintf("%q %s.", s, v.Description(ctx)))
+	}
+}
+
+func validEmail(email string) bool {
+	if len(email) == 0 || len(email) > 254 || strings.ContainsAny(email, " \t\r\n") {
+		return false
+	}
+	local, domain, found := strings.Cut(email, "@")
+	if !found || local == "" || strings.Contains(domain, "@") {
+		return false
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// waitUntilGone polls check until it reports the object gone, for Quay's
+// asynchronous deletes. check returns (gone, error).
+func waitUntilGone(ctx context.Context, timeout time.Duration, check func(context.Context) (bool, error)) error {
+	deadline := time.Now().Add(timeout)
+	wait := 250 * time.Millisecond
+	for {
+		gone, err := check(ctx)
+		if err != nil {
+			return err
+		}
+		if gone {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("still present %s after deletion", timeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 5*time.Second)
+	}
+}

@@ -1,0 +1,230 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+func TestAccOrganization_lifecycle(t *testing.T) {
+	name := acctest.RandomWithPrefix("tfacc")
+	addr := "quay_organization.test"
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckOrganizationDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`resource "quay_organization" "test" { name = %q }`, name),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("email"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invoice_email"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invoice_email_address"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tag_expiration_s"), knownvalue.NotNull()),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:                         addr,
+				ImportState:                          true,
+				ImportStateId:                        name,
+				ImportStateVerify:                    true,
+				ImportStateVerifyIdentifierAttribute: "name",
+			},
+			{
+				Config: fmt.Sprintf(`
+resource "quay_organization" "test" {
+  name                  = %q
+  email                 = "%s@example.com"
+  invoice_email         = true
+  invoice_email_address = "billing-%s@example.com"
+  tag_expiration_s      = 86400
+}`, name, name, name),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("email"), knownvalue.StringExact(name+"@example.com")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invoice_email"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invoice_email_address"), knownvalue.StringExact("billing-"+name+"@example.com")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tag_expiration_s"), knownvalue.Int64Exact(86400)),
+				},
+			},
+			{
+				// Removing optional settings clears them in Quay.
+				Config: fmt.Sprintf(`
+resource "quay_organization" "test" {
+  name             = %q
+  tag_expiration_s = 0
+}`, name),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("email"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invoice_email"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invoice_email_address"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tag_expiration_s"), knownvalue.Int64Exact(0)),
+				},
+			},
+			{
+				// Deleted outside Terraform: the next plan recreates it.
+				PreConfig: func() {
+					if err := testClient(t).DeleteOrganization(context.Background(), name); err != nil {
+						t.Fatalf("deleting organization behind Terraform's back: %v", err)
+					}
+				},
+				Config: fmt.Sprintf(`
+resource "quay_organization" "test" {
+  name             = %q
+  tag_expiration_s = 0
+}`, name),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+func TestAccOrganization_createWithSettings(t *testing.T) {
+	name := acctest.RandomWithPrefix("tfacc")
+	addr := "quay_organization.test"
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckOrganizationDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+resource "quay_organization" "test" {
+  name                  = %q
+  email                 = "%s@example.com"
+  invoice_email         = true
+  invoice_email_address = "billing@example.com"
+  tag_expiration_s      = 604800
+}`, name, name),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("email"), knownvalue.StringExact(name+"@example.com")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invoice_email"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("tag_expiration_s"), knownvalue.Int64Exact(604800)),
+				},
+			},
+			{
+				// A new name replaces the organization.
+				Config: fmt.Sprintf(`resource "quay_organization" "test" { name = "%s-2" }`, name),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: func(*terraform.State) error {
+					return checkGone("organization", name, getOrgErr(t, name))
+				},
+			},
+		},
+	})
+}
+
+func TestAccOrganization_badInput(t *testing.T) {
+	cases := []struct {
+		attrs string
+		want  string
+	}{
+		{`name = "Bad_Name"`, `must be a valid Quay organization name`},
+		{`name = "a"`, `string length must be between 2 and 255`},
+		{`name = "ok-name" ` + "\n" + `email = "not-an-email"`, `Invalid e-mail address`},
+		{`name = "ok-name" ` + "\n" + `invoice_email_address = ""`, `string length must be at least 1`},
+		{`name = "ok-name" ` + "\n" + `tag_expiration_s = -1`, `value must be at least 0`},
+		{`name = "ok-name" ` + "\n" + `tag_expiration_s = 12345`, `not one of this instance's TAG_EXPIRATION_OPTIONS`},
+	}
+	for _, tc := range cases {
+		resource.UnitTest(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      fmt.Sprintf("resource \"quay_organization\" \"test\" {\n%s\n}", tc.attrs),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(tc.want),
+			}},
+		})
+	}
+}
+
+func TestAccOrganizationDataSource(t *testing.T) {
+	name := acctest.RandomWithPrefix("tfacc")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckOrganizationDestroy,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "quay_organization" "test" {
+  name             = %q
+  email            = "%s@example.com"
+  tag_expiration_s = 2419200
+}
+data "quay_organization" "test" {
+  name = quay_organization.test.name
+}`, name, name),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.quay_organization.test", tfjsonpath.New("email"), knownvalue.StringExact(name+"@example.com")),
+				statecheck.ExpectKnownValue("data.quay_organization.test", tfjsonpath.New("tag_expiration_s"), knownvalue.Int64Exact(2419200)),
+				statecheck.ExpectKnownValue("data.quay_organization.test", tfjsonpath.New("is_admin"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("data.quay_organization.test", tfjsonpath.New("teams"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"name":         knownvalue.StringExact("owners"),
+						"role":         knownvalue.StringExact("admin"),
+						"member_count": knownvalue.Int64Exact(1),
+					}),
+				})),
+			},
+		}},
+	})
+}
+
+func TestAccOrganizationDataSource_missing(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `data "quay_organization" "test" { name = "tfacc-no-such-org-anywhere" }`,
+			ExpectError: regexp.MustCompile(`Unable to read organization "tfacc-no-such-org-anywhere"`),
+		}},
+	})
+}
+
+func getOrgErr(t *testing.T, name string) error {
+	_, err := testClient(t).GetOrganization(context.Background(), name)
+	return err
+}
+
+func testAccCheckOrganizationDestroy(s *terraform.State) error {
+	c, err := newCheckClient()
+	if err != nil {
+		return err
+	}
+	for _, rs := range s.RootModule().Resources {
+		if rs.Type != "quay_organization" {
+			continue
+		}
+		name := rs.Primary.Attributes["name"]
+		_, err := c.GetOrganization(context.Background(), name)
+		if err := checkGone("organization", name, err); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/quaytf/terraform-provider-quay/internal/emulator"
+	"github.com/quaytf/terraform-provider-quay/internal/quay"
+)
+
+// testAccProtoV6ProviderFactories runs the provider in-process for acceptance tests.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"quay": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testEmulator is the in-process Quay the acceptance tests use when
+// QUAY_URL is not set; nil when they run against a real Quay.
+var testEmulator *emulator.Server
+
+// TestMain points the acceptance tests at a real Quay when QUAY_URL and
+// QUAY_TOKEN are set, else at an in-process emulator with a superuser token.
+func TestMain(m *testing.M) {
+	if os.Getenv("QUAY_URL") == "" {
+		testEmulator = emulator.New(emulator.DefaultConfig())
+		testEmulator.AddUser("admin", "admin@example.com", true)
+		token := testEmulator.IssueToken("admin")
+		srv := httptest.NewServer(testEmulator)
+		testEmulator.SetBaseURL(srv.URL)
+		os.Setenv("QUAY_URL", srv.URL)
+		os.Setenv("QUAY_TOKEN", token)
+		code := m.Run()
+		srv.Close()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+func testAccPreCheck(t *testing.T) {
+	t.Helper()
+	for _, env := range []string{"QUAY_URL", "QUAY_TOKEN"} {
+		if os.Getenv(env) == "" {
+			t.Fatalf("%s must be set for acceptance tests", env)
+		}
+	}
+}
+
+// testClient is an API client with the tests' credentials, for checks and
+// for changing Quay behind Terraform's back.
+func testClient(t *testing.T) *quay.Client {
+	t.Helper()
+	c, err := newCheckClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func newCheckClient() (*quay.Client, error) {
+	return quay.New(os.Getenv("QUAY_URL"), quay.WithToken(os.Getenv("QUAY_TOKEN")), quay.WithUserAgent("terraform-provider-quay-tests"))
+}
+
+// testCurrentUser is the user the tests' token acts as.
+func testCurrentUser(t *testing.T) string {
+	t.Helper()
+	me, err := testClient(t).GetCurrentUser(context.Background())
+	if err != nil {
+		t.Fatalf("GET /api/v1/user/: %v", err)
+	}
+	return me.Username
+}
+
+// checkGone turns a "does it still exist" lookup into a CheckDestroy result.
+func checkGone(kind, name string, err error) error {
+	if err == nil {
+		return fmt.Errorf("%s %q still exists after destroy", kind, name)
+	}
+	if quay.IsNotFound(err) {
+		return nil
+	}
+	return fmt.Errorf("checking that %s %q is gone: %w", kind, name, err)
+}
