@@ -49,14 +49,14 @@ func TestInstallFeatures() Features {
 type FaultKind string
 
 const (
-	Fault429          FaultKind = "429"           // rate limited, with Retry-After; nothing applied
-	Fault500          FaultKind = "500"           // internal error; nothing applied
-	Fault502          FaultKind = "502"           // bad gateway; nothing applied
-	Fault503          FaultKind = "503"           // unavailable; nothing applied
-	FaultCutBefore    FaultKind = "cut-before"    // connection dropped before the request is handled
-	FaultCutAfter     FaultKind = "cut-after"     // request applied, then the connection dropped
-	FaultErrorAfter   FaultKind = "500-after"     // request applied, then answered 500
-	FaultSlow         FaultKind = "slow"          // answered correctly after SlowDelay
+	Fault429        FaultKind = "429"        // rate limited, with Retry-After; nothing applied
+	Fault500        FaultKind = "500"        // internal error; nothing applied
+	Fault502        FaultKind = "502"        // bad gateway; nothing applied
+	Fault503        FaultKind = "503"        // unavailable; nothing applied
+	FaultCutBefore  FaultKind = "cut-before" // connection dropped before the request is handled
+	FaultCutAfter   FaultKind = "cut-after"  // request applied, then the connection dropped
+	FaultErrorAfter FaultKind = "500-after"  // request applied, then answered 500
+	FaultSlow       FaultKind = "slow"       // answered correctly after SlowDelay
 )
 
 // Faults configures injected failures. Only /api/ requests are affected.
@@ -97,11 +97,11 @@ type Server struct {
 	cfg   Config
 	state *state
 
-	knobs    sync.Mutex // guards latency, faults, rng and counters
-	rng      *rand.Rand
-	counts   map[string]int
-	baseURL  string
-	routes   *router
+	knobs   sync.Mutex // guards latency, faults, rng and counters
+	rng     *rand.Rand
+	counts  map[string]int
+	baseURL string
+	routes  *router
 }
 
 // New returns an emulator with an empty database.

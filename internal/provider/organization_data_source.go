@@ -22,14 +22,14 @@ type organizationDataSource struct {
 }
 
 type organizationDataSourceModel struct {
-	Name                types.String          `tfsdk:"name"`
-	Email               types.String          `tfsdk:"email"`
-	InvoiceEmail        types.Bool            `tfsdk:"invoice_email"`
-	InvoiceEmailAddress types.String          `tfsdk:"invoice_email_address"`
-	TagExpirationS      types.Int64           `tfsdk:"tag_expiration_s"`
-	IsAdmin             types.Bool            `tfsdk:"is_admin"`
-	Teams               []organizationTeam    `tfsdk:"teams"`
-	Quotas              []organizationQuota   `tfsdk:"quotas"`
+	Name                types.String        `tfsdk:"name"`
+	Email               types.String        `tfsdk:"email"`
+	InvoiceEmail        types.Bool          `tfsdk:"invoice_email"`
+	InvoiceEmailAddress types.String        `tfsdk:"invoice_email_address"`
+	TagExpirationS      types.Int64         `tfsdk:"tag_expiration_s"`
+	IsAdmin             types.Bool          `tfsdk:"is_admin"`
+	Teams               []organizationTeam  `tfsdk:"teams"`
+	Quotas              []organizationQuota `tfsdk:"quotas"`
 }
 
 type organizationTeam struct {

@@ -27,10 +27,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure    = (*organizationResource)(nil)
-	_ resource.ResourceWithImportState  = (*organizationResource)(nil)
-	_ resource.ResourceWithIdentity     = (*organizationResource)(nil)
-	_ resource.ResourceWithModifyPlan   = (*organizationResource)(nil)
+	_ resource.ResourceWithConfigure   = (*organizationResource)(nil)
+	_ resource.ResourceWithImportState = (*organizationResource)(nil)
+	_ resource.ResourceWithIdentity    = (*organizationResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*organizationResource)(nil)
 )
 
 // NewOrganizationResource is the quay_organization resource.
