@@ -108,4 +108,3 @@ func TestSettingsPrecedence(t *testing.T) {
 		t.Errorf("env int: %d", got)
 	}
 }
-
