@@ -179,6 +179,10 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			continue
 		}
 		if err != nil {
+			var netErr net.Error
+			if errors.As(err, &netErr) && netErr.Timeout() {
+				return fmt.Errorf("%s %s: Quay did not answer within the request timeout of %s: %w", cl.method, cl.path, c.httpClient.Timeout, err)
+			}
 			return fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
 		}
 		return c.apiError(ctx, cl, status, body)

@@ -287,7 +287,7 @@ func TestTimeoutAndCancel(t *testing.T) {
 	c := newTestClient(t, srv.URL, WithHTTPClient(hc), WithRetryPolicy(RetryPolicy{}))
 	start := time.Now()
 	_, err = c.GetOrganization(context.Background(), "slow")
-	if err == nil || !strings.Contains(err.Error(), "Timeout") || time.Since(start) > 2*time.Second {
+	if err == nil || !strings.Contains(err.Error(), "did not answer within the request timeout of 100ms") || time.Since(start) > 2*time.Second {
 		t.Fatalf("timeout: %v after %v", err, time.Since(start))
 	}
 
