@@ -195,7 +195,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	rt, params, status := s.routes.match(r.Method, r.URL.Path)
-	s.count(r.Method, rt, r.URL.Path)
+	s.count(r.Method, rt)
 
 	switch fault {
 	case Fault429:
@@ -268,12 +268,10 @@ func (s *Server) pickFault(r *http.Request) FaultKind {
 	return f.Kinds[s.rng.Intn(len(f.Kinds))]
 }
 
-func (s *Server) count(method string, rt *route, path string) {
-	key := method + " " + path
+func (s *Server) count(method string, rt *route) {
+	key := method + " (unrouted)"
 	if rt != nil {
 		key = method + " " + rt.pattern
-	} else {
-		key = method + " (unrouted)"
 	}
 	s.knobs.Lock()
 	s.counts[key]++

@@ -5,9 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 )
@@ -21,12 +19,8 @@ type describedAttribute interface {
 // nestedAttributes returns the children of a nested attribute, if any.
 func nestedAttributes(a any) map[string]describedAttribute {
 	out := map[string]describedAttribute{}
-	switch n := a.(type) {
-	case rschema.NestedAttribute:
-		for k, v := range n.GetNestedObject().GetAttributes() {
-			out[k] = v
-		}
-	case dschema.NestedAttribute:
+	// Resource and data source nested attributes share one method set.
+	if n, ok := a.(rschema.NestedAttribute); ok {
 		for k, v := range n.GetNestedObject().GetAttributes() {
 			out[k] = v
 		}
@@ -54,7 +48,7 @@ func TestEverySchemaIsDescribed(t *testing.T) {
 	p.Schema(ctx, provider.SchemaRequest{}, &ps)
 	attrs := map[string]describedAttribute{}
 	for k, v := range ps.Schema.Attributes {
-		attrs[k] = v.(pschema.Attribute)
+		attrs[k] = v
 	}
 	checkDescribed(t, "provider", attrs)
 

@@ -214,7 +214,7 @@ func (c *Client) send(ctx context.Context, cl call, target string, payload []byt
 		c.log(ctx, "Quay request failed", map[string]any{"method": cl.method, "path": cl.path, "error": err.Error(), "duration_ms": time.Since(start).Milliseconds(), "attempt": attempt + 1})
 		return 0, nil, nil, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	c.log(ctx, "Quay request", map[string]any{"method": cl.method, "path": cl.path, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(), "attempt": attempt + 1})
 	if err != nil {
