@@ -2,7 +2,8 @@
 # Runs every check and test: vet, lint, examples, unit and emulator tests,
 # the acceptance tests through the real Terraform CLI and again through
 # OpenTofu (both with the race detector), and a short run of every fuzz
-# target. SKIP_TOFU=1 skips the OpenTofu pass, SKIP_LINT=1 the linter.
+# target. SKIP_TOFU=1 skips the OpenTofu pass, SKIP_LINT=1 the linter,
+# SKIP_RELEASE_CHECK=1 the goreleaser check.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -15,6 +16,11 @@ go vet ./...
 if [ "${SKIP_LINT:-}" != 1 ]; then
   echo "==> golangci-lint"
   "$(bash scripts/golangci-lint.sh)" run ./...
+fi
+
+if [ "${SKIP_RELEASE_CHECK:-}" != 1 ]; then
+  echo "==> release configuration (goreleaser check)"
+  bash scripts/release-check.sh
 fi
 
 echo "==> examples (terraform fmt and validate)"
