@@ -12,5 +12,5 @@ if [ ! -x "$bindir/goreleaser" ]; then
   (cd / && GOBIN="$bindir" GOFLAGS=-mod=mod go install "github.com/goreleaser/goreleaser/v2@$version") >&2
 fi
 "$bindir/goreleaser" check
-python3 -c 'import json,sys; m=json.load(open("terraform-registry-manifest.json")); assert m["metadata"]["protocol_versions"]==["6.0"], m' 2>/dev/null \
-  || grep -q '"6.0"' terraform-registry-manifest.json
+grep -q '"protocol_versions": \["6.0"\]' terraform-registry-manifest.json \
+  || { echo "terraform-registry-manifest.json must declare protocol version 6.0" >&2; exit 1; }
