@@ -205,12 +205,19 @@ func (p *quayProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewOrganizationResource,
+		NewTeamResource,
+		NewOrgMemberResource,
+		NewUserResource,
 	}
 }
 
 func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewOrganizationDataSource,
+		NewTeamDataSource,
+		NewOrgMembersDataSource,
+		NewUserDataSource,
+		NewUsersDataSource,
 	}
 }
 

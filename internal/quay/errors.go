@@ -144,3 +144,7 @@ func IsAmbiguous(err error) bool {
 	}
 	return true
 }
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
