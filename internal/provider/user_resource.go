@@ -56,6 +56,23 @@ type userIdentityModel struct {
 // passwordRegexp is Quay's password rule: at least 8 characters, no whitespace.
 var passwordRegexp = regexp.MustCompile(`^\S{8,}$`)
 
+// passwordValidator applies Quay's password rule without echoing the
+// value, which the generic validators would print in the error.
+type passwordValidator struct{}
+
+func (passwordValidator) Description(context.Context) string {
+	return "must be at least 8 characters long and contain no whitespace"
+}
+
+func (v passwordValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v passwordValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || passwordRegexp.MatchString(req.ConfigValue.ValueString()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid password", "The password "+v.Description(ctx)+" (the value is not shown).")
+}
+
 func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_user"
 }
@@ -89,7 +106,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				WriteOnly:           true,
 				Sensitive:           true,
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(passwordRegexp, "must be at least 8 characters long and contain no whitespace"),
+					passwordValidator{},
 					stringvalidator.AlsoRequires(path.MatchRoot("password_wo_version")),
 				},
 			},
@@ -101,7 +118,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				},
 			},
 			"generated_password": schema.StringAttribute{
-				MarkdownDescription: "The password Quay generated when it created the user, when no `password_wo` is configured; Quay returns it only once, so it is kept in state (sensitive). Null when a password is configured or the user was imported.",
+				MarkdownDescription: "The password Quay generated when it created the user, when no `password_wo` is configured; Quay returns it only once, so it is kept in state (sensitive). Null when a password was configured at creation or the user was imported; it stays as it was when a password is set later, though it then no longer works.",
 				Computed:            true,
 				Sensitive:           true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -287,9 +304,6 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	plan.GeneratedPassword = state.GeneratedPassword
-	if !cfg.PasswordWO.IsNull() {
-		plan.GeneratedPassword = types.StringNull()
-	}
 	userToModel(u, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setUserIdentity(ctx, name, resp.Identity, &resp.Diagnostics)
