@@ -16,19 +16,33 @@ resource "quay_organization" "platform" {
   tag_expiration_s = 604800
 }
 
-resource "quay_organization" "builds" {
-  name          = "builds"
-  invoice_email = true
+resource "quay_team" "builders" {
+  organization = quay_organization.platform.name
+  name         = "builders"
+  role         = "creator"
+  description  = "CI pipelines that push images"
+}
+
+resource "quay_user" "alice" {
+  username = "alice"
+  email    = "alice@example.com"
+}
+
+resource "quay_org_member" "alice" {
+  organization = quay_organization.platform.name
+  username     = quay_user.alice.username
+  teams        = [quay_team.builders.name]
 }
 
 data "quay_organization" "platform" {
-  name = quay_organization.platform.name
+  name       = quay_organization.platform.name
+  depends_on = [quay_team.builders]
 }
 
 output "platform_teams" {
   value = { for t in data.quay_organization.platform.teams : t.name => t.role }
 }
 
-output "builds_tag_expiration_s" {
-  value = quay_organization.builds.tag_expiration_s
+output "alice_teams" {
+  value = quay_org_member.alice.teams
 }
