@@ -38,14 +38,17 @@ set +a
 echo "    $QUAY_URL"
 
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
-tf() { "$TERRAFORM" -chdir=examples/demo "$@"; }
+# Work on a copy so that state and lock files stay out of the source tree.
+mkdir -p "$work/config"
+cp examples/demo/*.tf "$work/config/"
+tf() { "$TERRAFORM" -chdir="$work/config" "$@"; }
 echo "==> terraform apply"
-tf apply -auto-approve -input=false -state="$work/terraform.tfstate"
+tf apply -auto-approve -input=false
 echo "==> terraform output"
-tf output -state="$work/terraform.tfstate"
+tf output
 echo "==> terraform plan (must be empty)"
-tf plan -input=false -detailed-exitcode -state="$work/terraform.tfstate" >/dev/null
+tf plan -input=false -detailed-exitcode >/dev/null
 echo "    no changes"
 echo "==> terraform destroy"
-tf destroy -auto-approve -input=false -state="$work/terraform.tfstate"
+tf destroy -auto-approve -input=false
 echo "==> done"
