@@ -416,3 +416,37 @@ func (s *Server) PendingInvitations(org string) int {
 	}
 	return n
 }
+
+// Teams lists every team as "org/team", for test assertions.
+func (s *Server) Teams() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, ns := range s.state.namespaces {
+		for _, t := range ns.teams {
+			out = append(out, ns.name+"/"+t.name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// OrgMembers lists every membership as "org/user", for test assertions.
+func (s *Server) OrgMembers() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, ns := range s.state.namespaces {
+		seen := map[string]bool{}
+		for _, t := range ns.teams {
+			for _, m := range t.members {
+				if !seen[m] {
+					seen[m] = true
+					out = append(out, ns.name+"/"+m)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -240,10 +240,14 @@ func (c *Client) apiError(ctx context.Context, cl call, status int, body []byte)
 }
 
 // retryable says whether a failed attempt may be repeated. Reads, PUTs and
-// DELETEs are repeated on 429, 502, 503, 504 and transport errors. A POST
-// is repeated only where Quay provably did not act: 429 and 503 answers
-// (rejected before the handler ran) and connections that were never made.
+// DELETEs are repeated on 429, 502, 503, 504 and transport errors, reads
+// also on 500 (harmless to repeat). A POST is repeated only where Quay
+// provably did not act: 429 and 503 answers (rejected before the handler
+// ran) and connections that were never made.
 func retryable(method string, status int, err error) bool {
+	if method == http.MethodGet && status == http.StatusInternalServerError {
+		return true
+	}
 	if method != http.MethodPost {
 		if err != nil {
 			return true
