@@ -168,7 +168,9 @@ func TestRetries(t *testing.T) {
 		{"GET", 504, 1, 2, false},
 		{"PUT", 503, 1, 2, false},
 		{"DELETE", 502, 1, 2, false},
-		{"GET", 500, 1, 1, true},   // 500 may be a real bug: not retried
+		{"GET", 500, 1, 2, false}, // a read is harmless to repeat
+		{"PUT", 500, 1, 1, true},  // a write's 500 may be a real bug: not repeated
+		{"DELETE", 500, 1, 1, true},
 		{"GET", 429, 10, 4, true},  // gives up after MaxRetries
 		{"POST", 429, 1, 2, false}, // Quay did not act
 		{"POST", 503, 1, 2, false}, // Quay did not act
