@@ -317,30 +317,33 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 	c := r.data.client
 	name := state.Username.ValueString()
-	u, err := c.GetUser(ctx, name)
-	if quay.IsNotFound(err) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read user %q before deleting it", name), err)
-		return
-	}
-	// Quay answers 204 to deleting a disabled user but keeps it.
-	if !u.Enabled {
-		enable := true
-		if err := c.UpdateUser(ctx, name, quay.UpdateUserRequest{Enabled: &enable}); err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to re-enable disabled user %q before deleting it", name), err)
-			return
+	// Quay answers 204 to deleting a disabled user but keeps it, so a
+	// disabled user is enabled first. State was refreshed just before.
+	deleteOnce := func(disabled bool) error {
+		if disabled {
+			enable := true
+			if err := c.UpdateUser(ctx, name, quay.UpdateUserRequest{Enabled: &enable}); err != nil {
+				return err
+			}
 		}
+		return c.DeleteUser(ctx, name)
 	}
-	if err := c.DeleteUser(ctx, name); err != nil && !quay.IsNotFound(err) {
+	if err := deleteOnce(!state.Enabled.ValueBool()); err != nil && !quay.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to delete user %q", name), err)
 		return
 	}
-	err = waitUntilGone(ctx, 2*time.Minute, func(ctx context.Context) (bool, error) {
-		_, err := c.GetUser(ctx, name)
+	retried := false
+	err := waitUntilGone(ctx, 2*time.Minute, func(ctx context.Context) (bool, error) {
+		u, err := c.GetUser(ctx, name)
 		if quay.IsNotFound(err) {
 			return true, nil
+		}
+		if err == nil && !u.Enabled && !retried {
+			// Disabled behind Terraform's back since the refresh.
+			retried = true
+			if err := deleteOnce(true); err != nil && !quay.IsNotFound(err) {
+				return false, err
+			}
 		}
 		return false, err
 	})
