@@ -33,6 +33,20 @@ func (s *Server) buildRoutes() *router {
 		rt.handle("DELETE", "/api/v1/organization/{orgname}/team/{teamname}/invite/{email}", s.deleteEmailInvite)
 	}
 
+	rt.handle("GET", "/api/v1/organization/{orgname}/applications", s.listApplications)
+	rt.handle("POST", "/api/v1/organization/{orgname}/applications", s.createApplication)
+	rt.handle("GET", "/api/v1/organization/{orgname}/applications/{client_id}", s.getApplication)
+	rt.handle("PUT", "/api/v1/organization/{orgname}/applications/{client_id}", s.updateApplication)
+	rt.handle("DELETE", "/api/v1/organization/{orgname}/applications/{client_id}", s.deleteApplication)
+	rt.handle("POST", "/api/v1/organization/{orgname}/applications/{client_id}/resetclientsecret", s.resetClientSecret)
+
+	if f.ProxyCache {
+		rt.handle("GET", "/api/v1/organization/{orgname}/proxycache", s.getProxyCache)
+		rt.handle("POST", "/api/v1/organization/{orgname}/proxycache", s.createProxyCache)
+		rt.handle("DELETE", "/api/v1/organization/{orgname}/proxycache", s.deleteProxyCache)
+		rt.handle("POST", "/api/v1/organization/{orgname}/validateproxycache", s.validateProxyCache)
+	}
+
 	if f.SuperUsers {
 		rt.handle("GET", "/api/v1/superuser/users/", s.listUsers)
 		rt.handle("POST", "/api/v1/superuser/users/", s.createUser)

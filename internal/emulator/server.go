@@ -95,9 +95,10 @@ func DefaultConfig() Config {
 
 // Server is the emulator. It is an http.Handler and safe for concurrent use.
 type Server struct {
-	mu    sync.Mutex // guards the Quay state below
-	cfg   Config
-	state *state
+	mu        sync.Mutex // guards the Quay state below
+	cfg       Config
+	state     *state
+	upstreams map[string]UpstreamBehaviour // proxy-cache validation answers set by tests
 
 	knobs    sync.Mutex // guards latency, faults, rng and counters
 	rng      *rand.Rand

@@ -50,6 +50,8 @@ type namespace struct {
 	invoiceEmailAddress *string
 	tagExpirationS      int64
 	teams               []*team // in creation order
+	apps                []*application
+	proxyCache          *proxyCacheConfig
 }
 
 // team is an organization team with its members and pending invitations.

@@ -208,6 +208,8 @@ func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewTeamResource,
 		NewOrgMemberResource,
 		NewUserResource,
+		NewOAuthApplicationResource,
+		NewProxyCacheResource,
 	}
 }
 
@@ -218,6 +220,9 @@ func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewOrgMembersDataSource,
 		NewUserDataSource,
 		NewUsersDataSource,
+		NewOAuthApplicationDataSource,
+		NewOAuthApplicationsDataSource,
+		NewProxyCacheDataSource,
 	}
 }
 

@@ -1,0 +1,197 @@
+package emulator
+
+import (
+	"encoding/json"
+)
+
+// OAuth applications (quay-api.md §6).
+
+type application struct {
+	name           string
+	description    string
+	applicationURI string
+	redirectURI    string
+	avatarEmail    *string
+	clientID       string
+	clientSecret   string
+}
+
+const reservedAppName = "__quay_bootstrap_app"
+
+func appView(a *application) map[string]any {
+	return map[string]any{
+		"name":            a.name,
+		"description":     a.description,
+		"application_uri": a.applicationURI,
+		"client_id":       a.clientID,
+		"client_secret":   a.clientSecret,
+		"redirect_uri":    a.redirectURI,
+		"avatar_email":    a.avatarEmail,
+	}
+}
+
+func (ns *namespace) app(clientID string) *application {
+	for _, a := range ns.apps {
+		if a.clientID == clientID {
+			return a
+		}
+	}
+	return nil
+}
+
+// appFields reads and schema-checks an application body. required names
+// the keys the schema demands.
+func (r *request) appFields(body map[string]json.RawMessage, required ...string) (*application, bool) {
+	for _, k := range required {
+		if _, ok := body[k]; !ok {
+			r.schemaError("'" + k + "' is a required property")
+			return nil, false
+		}
+	}
+	a := &application{}
+	for key, dst := range map[string]*string{"name": &a.name, "redirect_uri": &a.redirectURI, "application_uri": &a.applicationURI, "description": &a.description} {
+		v, _, ok := getString(body, key)
+		if !ok {
+			r.schemaError(typeError(body, key, "string"))
+			return nil, false
+		}
+		*dst = v
+	}
+	email, isNull, present, ok := getNullableString(body, "avatar_email")
+	if !ok {
+		r.schemaError(typeError(body, "avatar_email", "string") + ", 'null'")
+		return nil, false
+	}
+	if present && !isNull {
+		a.avatarEmail = &email
+	}
+	if a.name == reservedAppName {
+		r.invalidRequest("Application name is reserved for bootstrap token provisioning")
+		return nil, false
+	}
+	return a, true
+}
+
+// GET /api/v1/organization/{orgname}/applications (§6.1).
+func (s *Server) listApplications(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org := s.orgForWrite(r)
+	if org == nil {
+		return
+	}
+	apps := []any{}
+	for _, a := range org.apps {
+		apps = append(apps, appView(a))
+	}
+	r.ok(200, map[string]any{"applications": apps})
+}
+
+// POST /api/v1/organization/{orgname}/applications (§6.2): 200, duplicates allowed.
+func (s *Server) createApplication(r *request) {
+	var body map[string]json.RawMessage
+	if !r.decodeBody(&body) {
+		return
+	}
+	a, ok := r.appFields(body, "name")
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org := s.orgForWrite(r)
+	if org == nil {
+		return
+	}
+	a.clientID = randomUpper(20)
+	a.clientSecret = randomUpper(40)
+	org.apps = append(org.apps, a)
+	r.ok(200, appView(a))
+}
+
+// appForCall finds the application of a per-app call, 403 before 404.
+func (s *Server) appForCall(r *request) (*namespace, *application) {
+	org := s.orgForWrite(r)
+	if org == nil {
+		return nil, nil
+	}
+	a := org.app(r.param("client_id"))
+	if a == nil {
+		r.notFound()
+		return nil, nil
+	}
+	return org, a
+}
+
+// GET /api/v1/organization/{orgname}/applications/{client_id} (§6.3).
+func (s *Server) getApplication(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, a := s.appForCall(r); a != nil {
+		r.ok(200, appView(a))
+	}
+}
+
+// PUT /api/v1/organization/{orgname}/applications/{client_id} (§6.4):
+// full replacement.
+func (s *Server) updateApplication(r *request) {
+	var body map[string]json.RawMessage
+	if !r.decodeBody(&body) {
+		return
+	}
+	next, ok := r.appFields(body, "name", "redirect_uri", "application_uri")
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, a := s.appForCall(r)
+	if a == nil {
+		return
+	}
+	a.name, a.redirectURI, a.applicationURI = next.name, next.redirectURI, next.applicationURI
+	a.description, a.avatarEmail = next.description, next.avatarEmail
+	r.ok(200, appView(a))
+}
+
+// DELETE /api/v1/organization/{orgname}/applications/{client_id} (§6.5).
+func (s *Server) deleteApplication(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org, a := s.appForCall(r)
+	if a == nil {
+		return
+	}
+	for i, x := range org.apps {
+		if x == a {
+			org.apps = append(org.apps[:i], org.apps[i+1:]...)
+			break
+		}
+	}
+	r.noContent()
+}
+
+// POST /api/v1/organization/{orgname}/applications/{client_id}/resetclientsecret (§6.6).
+func (s *Server) resetClientSecret(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, a := s.appForCall(r)
+	if a == nil {
+		return
+	}
+	a.clientSecret = randomUpper(40)
+	r.ok(200, appView(a))
+}
+
+// Applications lists every application as "org/client_id/name", for test assertions.
+func (s *Server) Applications() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, ns := range s.state.namespaces {
+		for _, a := range ns.apps {
+			out = append(out, ns.name+"/"+a.clientID+"/"+a.name)
+		}
+	}
+	return out
+}
