@@ -140,7 +140,9 @@ func (upstreamRegistryValidator) Description(context.Context) string {
 	return "must be a registry host with an optional :port and /namespace, without scheme or credentials"
 }
 
-func (v upstreamRegistryValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v upstreamRegistryValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v upstreamRegistryValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
