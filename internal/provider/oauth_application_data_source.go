@@ -17,7 +17,6 @@ import (
 var (
 	_ datasource.DataSourceWithConfigure = (*oauthApplicationDataSource)(nil)
 	_ datasource.DataSourceWithConfigure = (*oauthApplicationsDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*proxyCacheDataSource)(nil)
 )
 
 // NewOAuthApplicationDataSource is the quay_oauth_application data source.
@@ -25,9 +24,6 @@ func NewOAuthApplicationDataSource() datasource.DataSource { return &oauthApplic
 
 // NewOAuthApplicationsDataSource is the quay_oauth_applications data source.
 func NewOAuthApplicationsDataSource() datasource.DataSource { return &oauthApplicationsDataSource{} }
-
-// NewProxyCacheDataSource is the quay_proxy_cache data source.
-func NewProxyCacheDataSource() datasource.DataSource { return &proxyCacheDataSource{} }
 
 type oauthApplicationDataSource struct{ data *providerData }
 
@@ -193,49 +189,3 @@ func (d *oauthApplicationsDataSource) Read(ctx context.Context, req datasource.R
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
 
-type proxyCacheDataSource struct{ data *providerData }
-
-type proxyCacheDataModel struct {
-	Organization     types.String `tfsdk:"organization"`
-	UpstreamRegistry types.String `tfsdk:"upstream_registry"`
-	ExpirationS      types.Int64  `tfsdk:"expiration_s"`
-	Insecure         types.Bool   `tfsdk:"insecure"`
-}
-
-func (d *proxyCacheDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_proxy_cache"
-}
-
-func (d *proxyCacheDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the proxy cache configuration of an organization; fails when it has none. Upstream credentials are never returned by Quay.",
-		Attributes: map[string]schema.Attribute{
-			"organization":      schema.StringAttribute{MarkdownDescription: "Organization name.", Required: true, Validators: namespaceNameValidators("organization")},
-			"upstream_registry": schema.StringAttribute{MarkdownDescription: "Upstream registry.", Computed: true},
-			"expiration_s":      schema.Int64Attribute{MarkdownDescription: "Cache expiration in seconds.", Computed: true},
-			"insecure":          schema.BoolAttribute{MarkdownDescription: "Whether the upstream is reached over plain HTTP.", Computed: true},
-		},
-	}
-}
-
-func (d *proxyCacheDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *proxyCacheDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg proxyCacheDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	org := cfg.Organization.ValueString()
-	p, err := d.data.client.GetProxyCache(ctx, org)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read the proxy cache of %q", org), err)
-		return
-	}
-	cfg.UpstreamRegistry = types.StringValue(p.UpstreamRegistry)
-	cfg.ExpirationS = types.Int64Value(p.ExpirationS)
-	cfg.Insecure = types.BoolValue(p.Insecure)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
-}

@@ -1,0 +1,243 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/quaytf/terraform-provider-quay/internal/emulator"
+)
+
+func testAccCheckProxyCacheDestroy(s *terraform.State) error {
+	c, err := newCheckClient()
+	if err != nil {
+		return err
+	}
+	for _, rs := range s.RootModule().Resources {
+		if rs.Type != "quay_proxy_cache" {
+			continue
+		}
+		org := rs.Primary.Attributes["organization"]
+		if _, err := c.GetProxyCache(context.Background(), org); err == nil {
+			return fmt.Errorf("organization %s still has a proxy cache", org)
+		}
+	}
+	return testAccCheckOrganizationDestroy(s)
+}
+
+func proxyConfig(org, body string) string {
+	return fmt.Sprintf(`
+resource "quay_organization" "test" { name = %q }
+resource "quay_proxy_cache" "test" {
+  organization = quay_organization.test.name
+%s
+}`, org, body)
+}
+
+// Real registries as upstreams, so the test also passes against a real
+// Quay 3.18+, which resolves the host.
+func TestAccProxyCache_lifecycle(t *testing.T) {
+	org := acctest.RandomWithPrefix("tfacc")
+	addr := "quay_proxy_cache.test"
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckProxyCacheDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: proxyConfig(org, `  upstream_registry = "quay.io"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("expiration_s"), knownvalue.Int64Exact(86400)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("insecure"), knownvalue.Bool(false)),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				ResourceName:                         addr,
+				ImportState:                          true,
+				ImportStateId:                        org,
+				ImportStateVerify:                    true,
+				ImportStateVerifyIdentifierAttribute: "organization",
+			},
+			{
+				// Quay has no update: every change is a planned replacement.
+				Config: proxyConfig(org, `  upstream_registry = "docker.io/library"
+  expiration_s      = 3600
+  insecure          = true`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("upstream_registry"), knownvalue.StringExact("docker.io/library")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("expiration_s"), knownvalue.Int64Exact(3600)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("insecure"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				// `validate` alone changes nothing in Quay.
+				Config: proxyConfig(org, `  upstream_registry = "docker.io/library"
+  expiration_s      = 3600
+  insecure          = true
+  validate          = true`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := testClient(t).DeleteProxyCache(context.Background(), org); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: proxyConfig(org, `  upstream_registry = "docker.io/library"
+  expiration_s      = 3600
+  insecure          = true
+  validate          = true`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+func TestAccProxyCacheDataSource(t *testing.T) {
+	org := acctest.RandomWithPrefix("tfacc")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckProxyCacheDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: proxyConfig(org, `  upstream_registry = "quay.io"
+  expiration_s      = 7200`) + `
+data "quay_proxy_cache" "test" { organization = quay_proxy_cache.test.organization }`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.quay_proxy_cache.test", tfjsonpath.New("upstream_registry"), knownvalue.StringExact("quay.io")),
+					statecheck.ExpectKnownValue("data.quay_proxy_cache.test", tfjsonpath.New("expiration_s"), knownvalue.Int64Exact(7200)),
+				},
+			},
+			{
+				Config: fmt.Sprintf(`resource "quay_organization" "test" { name = %q }
+data "quay_proxy_cache" "none" { organization = quay_organization.test.name }`, org),
+				ExpectError: regexp.MustCompile(`has no proxy cache\s+configuration`),
+			},
+		},
+	})
+}
+
+// TestAccProxyCache_credentials runs on its own emulator: it checks that
+// the write-only password reaches Quay, never state, and that validation
+// failures stop the create. A real Quay would need working upstream
+// credentials for this.
+func TestAccProxyCache_credentials(t *testing.T) {
+	emu := emulator.New(emulator.DefaultConfig())
+	emu.AddUser("admin", "admin@example.com", true)
+	token := emu.IssueToken("admin")
+	emu.SetUpstream("registry.partner.example.com", emulator.UpstreamBadLogin)
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	provider := fmt.Sprintf("provider \"quay\" {\n  url   = %q\n  token = %q\n}\nresource \"quay_organization\" \"test\" { name = \"mirror\" }\n", srv.URL, token)
+	addr := "quay_proxy_cache.test"
+	withCreds := func(upstream string, version int, validate bool) string {
+		return provider + fmt.Sprintf(`
+resource "quay_proxy_cache" "test" {
+  organization                          = quay_organization.test.name
+  upstream_registry                     = %q
+  upstream_registry_username            = "robot"
+  upstream_registry_password_wo         = "pw-%d"
+  upstream_registry_password_wo_version = %d
+  validate                              = %t
+}`, upstream, version, version, validate)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   writeOnlyVersionChecks,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      withCreds("registry.partner.example.com", 1, true),
+				ExpectError: regexp.MustCompile(`Failed login to remote registry`),
+				Check: func(*terraform.State) error {
+					if len(emu.ProxyCaches()) != 0 {
+						return fmt.Errorf("a failed validation left a configuration: %v", emu.ProxyCaches())
+					}
+					return nil
+				},
+			},
+			{
+				Config: withCreds("quay.io", 1, true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("upstream_registry_password_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("upstream_registry_username"), knownvalue.StringExact("robot")),
+				},
+				Check: func(*terraform.State) error {
+					if user, pw, ok := emu.ProxyCacheCredentials("mirror"); !ok || user != "robot" || pw != "pw-1" {
+						return fmt.Errorf("Quay has credentials %q/%q (%v)", user, pw, ok)
+					}
+					return nil
+				},
+			},
+			{
+				// A new password version replaces the configuration.
+				Config: withCreds("quay.io", 2, true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: func(*terraform.State) error {
+					if _, pw, _ := emu.ProxyCacheCredentials("mirror"); pw != "pw-2" {
+						return fmt.Errorf("Quay has password %q after rotation", pw)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccProxyCache_badInput(t *testing.T) {
+	cases := []struct{ body, want string }{
+		{`upstream_registry = ""`, `string length must be between 1 and 270`},
+		{`upstream_registry = "https://quay.io"`, `leave out the scheme`},
+		{`upstream_registry = "user:pw@quay.io"`, `credentials do not belong in the URL`},
+		{`upstream_registry = "quay io"`, `must be a registry host`},
+		{"upstream_registry = \"quay.io\"\n  expiration_s = -5", `value must be at least 1`},
+		{"upstream_registry = \"quay.io\"\n  upstream_registry_username = \"robot\"", `upstream_registry_password_wo`},
+	}
+	for _, tc := range cases {
+		resource.UnitTest(t, resource.TestCase{
+			TerraformVersionChecks:   writeOnlyVersionChecks,
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      "resource \"quay_proxy_cache\" \"x\" {\n  organization = \"acme\"\n  " + tc.body + "\n}",
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(tc.want),
+			}},
+		})
+	}
+}
+
+// Quay's own host checks surface with its message and leave nothing behind.
+func TestAccProxyCache_blockedUpstream(t *testing.T) {
+	org := acctest.RandomWithPrefix("tfacc")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckProxyCacheDestroy,
+		Steps: []resource.TestStep{{
+			Config:      proxyConfig(org, `  upstream_registry = "localhost:5000"`),
+			ExpectError: regexp.MustCompile(`The provided registry URL is not allowed`),
+		}},
+	})
+}
