@@ -188,4 +188,3 @@ func (d *oauthApplicationsDataSource) Read(ctx context.Context, req datasource.R
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
-
