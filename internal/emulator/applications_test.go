@@ -1,0 +1,122 @@
+package emulator
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestApplications(t *testing.T) {
+	e := newOrgTestEnv(t, nil)
+	e.call(t, "POST", "/api/v1/organization/", e.alice, map[string]any{"name": "acme"})
+	base := "/api/v1/organization/acme/applications"
+
+	a := e.call(t, "POST", base, e.alice, map[string]any{"name": "ci"})
+	id, _ := a.field("client_id").(string)
+	secret, _ := a.field("client_secret").(string)
+	if a.status != 200 || !regexp.MustCompile(`^[A-Z0-9]{20}$`).MatchString(id) || !regexp.MustCompile(`^[A-Z0-9]{40}$`).MatchString(secret) ||
+		a.field("description") != "" || a.field("redirect_uri") != "" || a.field("application_uri") != "" || a.field("avatar_email") != nil {
+		t.Fatalf("create: %d %s", a.status, a.raw)
+	}
+	// Duplicate names are allowed.
+	if b := e.call(t, "POST", base, e.alice, map[string]any{"name": "ci"}); b.status != 200 || b.field("client_id") == id {
+		t.Fatalf("duplicate: %s", b.raw)
+	}
+	expectProblem(t, e.call(t, "POST", base, e.alice, map[string]any{"description": "x"}), 400, "invalid_request", "'name' is a required property")
+	expectProblem(t, e.call(t, "POST", base, e.alice, map[string]any{"name": "__quay_bootstrap_app"}), 400, "invalid_request", "Application name is reserved for bootstrap token provisioning")
+	expectProblem(t, e.call(t, "POST", base, e.bob, map[string]any{"name": "x"}), 403, "insufficient_scope", "Unauthorized")
+	expectProblem(t, e.call(t, "GET", "/api/v1/organization/nosuch/applications", e.admin, nil), 404, "not_found", "Not Found")
+	expectProblem(t, e.call(t, "GET", "/api/v1/organization/nosuch/applications", e.bob, nil), 403, "insufficient_scope", "Unauthorized")
+
+	if l := e.call(t, "GET", base, e.alice, nil); len(l.field("applications").([]any)) != 2 {
+		t.Fatalf("list: %s", l.raw)
+	}
+	if g := e.call(t, "GET", base+"/"+id, e.alice, nil); g.field("client_secret") != secret {
+		t.Fatalf("get shows the secret to admins: %s", g.raw)
+	}
+
+	// PUT replaces everything: omitted description and avatar_email reset.
+	e.call(t, "PUT", base+"/"+id, e.alice, map[string]any{"name": "ci", "redirect_uri": "r", "application_uri": "a", "description": "d", "avatar_email": "x@example.com"})
+	u := e.call(t, "PUT", base+"/"+id, e.alice, map[string]any{"name": "ci2", "redirect_uri": "r", "application_uri": "a"})
+	if u.status != 200 || u.field("description") != "" || u.field("avatar_email") != nil || u.field("name") != "ci2" || u.field("client_id") != id {
+		t.Fatalf("update: %d %s", u.status, u.raw)
+	}
+	expectProblem(t, e.call(t, "PUT", base+"/"+id, e.alice, map[string]any{"name": "ci"}), 400, "invalid_request", "'redirect_uri' is a required property")
+	expectProblem(t, e.call(t, "PUT", base+"/NOPE", e.alice, map[string]any{"name": "n", "redirect_uri": "", "application_uri": ""}), 404, "not_found", "Not Found")
+
+	r := e.call(t, "POST", base+"/"+id+"/resetclientsecret", e.alice, nil)
+	if r.status != 200 || r.field("client_secret") == secret || r.field("client_id") != id {
+		t.Fatalf("reset: %s", r.raw)
+	}
+	if d := e.call(t, "DELETE", base+"/"+id, e.alice, nil); d.status != 204 {
+		t.Fatalf("delete: %d", d.status)
+	}
+	expectProblem(t, e.call(t, "GET", base+"/"+id, e.alice, nil), 404, "not_found", "Not Found")
+	expectProblem(t, e.call(t, "DELETE", base+"/"+id, e.alice, nil), 404, "not_found", "Not Found")
+}
+
+func TestProxyCache(t *testing.T) {
+	e := newOrgTestEnv(t, nil)
+	e.call(t, "POST", "/api/v1/organization/", e.alice, map[string]any{"name": "mirror"})
+	base := "/api/v1/organization/mirror/proxycache"
+
+	// No configuration: 200 with empty strings, even for the int and bool.
+	a := e.call(t, "GET", base, e.alice, nil)
+	if a.status != 200 || strings.TrimSpace(a.raw) != `{"expiration_s":"","insecure":"","upstream_registry":""}` {
+		t.Fatalf("empty: %d %s", a.status, a.raw)
+	}
+	expectProblem(t, e.call(t, "DELETE", base, e.alice, nil), 404, "not_found", "Not Found")
+
+	v := e.call(t, "POST", "/api/v1/organization/mirror/validateproxycache", e.alice, map[string]any{"org_name": "mirror", "upstream_registry": "quay.io"})
+	if v.status != 202 || strings.TrimSpace(v.raw) != `"Anonymous"` {
+		t.Fatalf("validate anonymous: %d %s", v.status, v.raw)
+	}
+	v = e.call(t, "POST", "/api/v1/organization/mirror/validateproxycache", e.alice, map[string]any{"upstream_registry": "quay.io", "upstream_registry_username": "u", "upstream_registry_password": "p"})
+	if v.status != 202 || strings.TrimSpace(v.raw) != `"Valid"` {
+		t.Fatalf("validate: %d %s", v.status, v.raw)
+	}
+	e.srv.SetUpstream("private.example.com", UpstreamBadLogin)
+	expectProblem(t, e.call(t, "POST", "/api/v1/organization/mirror/validateproxycache", e.alice, map[string]any{"upstream_registry": "private.example.com", "upstream_registry_username": "u", "upstream_registry_password": "p"}),
+		400, "invalid_request", "Failed login to remote registry. Please verify entered details and try again.")
+	expectProblem(t, e.call(t, "POST", "/api/v1/organization/mirror/validateproxycache", e.alice, map[string]any{"upstream_registry": "unknown.example.org"}),
+		400, "invalid_request", "Failed to validate Proxy cache configuration")
+
+	for upstream, msg := range map[string]string{
+		"localhost:5000":           "The provided registry URL is not allowed",
+		"10.1.2.3/ns":              "The provided registry URL is not allowed",
+		"registry.cluster.local":   "The provided registry URL is not allowed",
+		"metadata.google.internal": "The provided registry URL is not allowed",
+		"user:pw@quay.io":          "URLs with embedded credentials are not allowed",
+		"/quay.io":                 "URL must include a hostname",
+		"nowhere.invalid":          "Cannot resolve hostname 'nowhere.invalid'",
+	} {
+		expectProblem(t, e.call(t, "POST", base, e.alice, map[string]any{"upstream_registry": upstream}), 400, "invalid_request", msg)
+	}
+	expectProblem(t, e.call(t, "POST", base, e.alice, map[string]any{}), 400, "invalid_request", "'upstream_registry' is a required property")
+	if n := e.call(t, "POST", base, e.alice, map[string]any{"upstream_registry": "quay.io", "expiration_s": nil}); n.status != 500 {
+		t.Fatalf("null expiration_s: %d", n.status)
+	}
+	expectProblem(t, e.call(t, "POST", base, e.bob, map[string]any{"upstream_registry": "quay.io"}), 403, "insufficient_scope", "Unauthorized")
+
+	c := e.call(t, "POST", base, e.alice, map[string]any{"org_name": "mirror", "upstream_registry": "docker.io/library", "expiration_s": 3600, "insecure": true, "upstream_registry_username": "u", "upstream_registry_password": "p"})
+	if c.status != 201 || strings.TrimSpace(c.raw) != `"Created"` {
+		t.Fatalf("create: %d %s", c.status, c.raw)
+	}
+	g := e.call(t, "GET", base, e.alice, nil)
+	if g.field("upstream_registry") != "docker.io/library" || g.field("expiration_s") != float64(3600) || g.field("insecure") != true || g.field("upstream_registry_username") != nil {
+		t.Fatalf("get: %s", g.raw)
+	}
+	expectProblem(t, e.call(t, "POST", base, e.alice, map[string]any{"upstream_registry": "quay.io"}), 400, "invalid_request", "Proxy Cache Configuration already exists")
+	expectProblem(t, e.call(t, "POST", "/api/v1/organization/mirror/validateproxycache", e.alice, map[string]any{"upstream_registry": "quay.io"}), 400, "invalid_request", "Proxy Cache Configuration already exists")
+	expectMessage(t, e.call(t, "PUT", base, e.alice, map[string]any{"upstream_registry": "quay.io"}), 405, "The method is not allowed for the requested URL.")
+
+	d := e.call(t, "DELETE", base, e.alice, nil)
+	if d.status != 201 || strings.TrimSpace(d.raw) != `"Deleted"` {
+		t.Fatalf("delete: %d %s", d.status, d.raw)
+	}
+
+	off := newOrgTestEnv(t, func(c *Config) { c.Features.ProxyCache = false })
+	if a := off.call(t, "GET", base, off.alice, nil); a.status != 404 || !strings.HasPrefix(a.header.Get("Content-Type"), "text/html") {
+		t.Fatalf("proxy cache without the feature: %d %s", a.status, a.raw)
+	}
+}
