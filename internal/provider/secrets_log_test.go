@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -25,7 +26,9 @@ func TestAccSecretsNotLogged(t *testing.T) {
 	t.Setenv("TF_ACC_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logPath)
 
-	secrets := map[string]bool{os.Getenv("QUAY_TOKEN"): true}
+	proxyPassword := "upstream-" + acctest.RandString(16)
+	userPassword := "user-" + acctest.RandString(16)
+	secrets := map[string]bool{os.Getenv("QUAY_TOKEN"): true, proxyPassword: true, userPassword: true}
 	collect := func(s *terraform.State) error {
 		for _, rs := range s.RootModule().Resources {
 			for _, attr := range secretAttributes {
@@ -41,7 +44,8 @@ func TestAccSecretsNotLogged(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             testAccCheckOrganizationDestroy,
+		TerraformVersionChecks:   writeOnlyVersionChecks,
+		CheckDestroy:             testAccCheckUserDestroy,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 resource "quay_organization" "test" {
@@ -49,7 +53,40 @@ resource "quay_organization" "test" {
   email = "%s@example.com"
 }
 data "quay_organization" "test" { name = quay_organization.test.name }
-`, name, name),
+resource "quay_oauth_application" "test" {
+  organization = quay_organization.test.name
+  name         = "logged"
+}
+resource "quay_proxy_cache" "test" {
+  organization                          = quay_organization.test.name
+  upstream_registry                     = "quay.io"
+  upstream_registry_username            = "robot"
+  upstream_registry_password_wo         = var.proxy_password
+  upstream_registry_password_wo_version = 1
+}
+resource "quay_user" "test" {
+  username            = "%s-user"
+  password_wo         = var.user_password
+  password_wo_version = 1
+}
+resource "quay_user" "generated" {
+  username = "%s-gen"
+}
+variable "proxy_password" {
+  type      = string
+  sensitive = true
+}
+variable "user_password" {
+  type      = string
+  sensitive = true
+}
+`, name, name, name, name),
+			// Secrets come in as variables, as in real use, not as literals
+			// that the test harness would log with the configuration.
+			ConfigVariables: config.Variables{
+				"proxy_password": config.StringVariable(proxyPassword),
+				"user_password":  config.StringVariable(userPassword),
+			},
 			Check: collect,
 		}},
 	})
@@ -63,8 +100,13 @@ data "quay_organization" "test" { name = quay_organization.test.name }
 	}
 	for secret := range secrets {
 		if strings.Contains(string(logs), secret) {
-			t.Errorf("a secret value (%d characters, starting %q) appears in the TF_LOG=TRACE output", len(secret), secret[:3])
+			i := strings.Index(string(logs), secret)
+			context := string(logs[max(0, i-300):i])
+			t.Errorf("a secret value (%d characters, starting %q) appears in the TF_LOG=TRACE output after: %q", len(secret), secret[:3], context)
 		}
+	}
+	if len(secrets) < 5 {
+		t.Fatalf("only %d secrets collected; the client secret and generated password should be among them", len(secrets))
 	}
 	t.Logf("checked %d secret values against %d bytes of trace logs", len(secrets), len(logs))
 }

@@ -1,0 +1,7 @@
+data "quay_proxy_cache" "dockerhub" {
+  organization = "dockerhub"
+}
+
+output "dockerhub_upstream" {
+  value = data.quay_proxy_cache.dockerhub.upstream_registry
+}

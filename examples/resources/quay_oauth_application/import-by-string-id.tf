@@ -1,0 +1,4 @@
+import {
+  to = quay_oauth_application.ci
+  id = "platform/ABCDEFGHIJ0123456789"
+}

@@ -1,0 +1,4 @@
+import {
+  to = quay_proxy_cache.dockerhub
+  id = "dockerhub"
+}
