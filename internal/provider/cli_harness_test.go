@@ -37,7 +37,7 @@ var (
 // raceProvider builds the provider once per test run, with -race.
 func raceProvider(t *testing.T) string {
 	raceProviderOnce.Do(func() {
-		raceProviderDir, raceProviderErr = os.MkdirTemp("", "quay-provider-bin-")
+		raceProviderDir, raceProviderErr = os.MkdirTemp("", "quay-provider-bin-") //nolint:usetesting // shared by every test of the run
 		if raceProviderErr != nil {
 			return
 		}
@@ -122,14 +122,14 @@ func (h *cliHarness) untilSuccess(what string, args ...string) {
 		}
 		h.t.Logf("%s attempt %d failed: %s", what, attempt, errorLines(out))
 	}
-	h.t.Fatalf("%s kept failing: %v\n%s", what, err, tail(out, 3000))
+	h.t.Fatalf("%s kept failing: %v\n%s", what, err, tail(out))
 }
 
 // expectEmptyPlan fails unless a refreshing plan finds nothing to change.
 func (h *cliHarness) expectEmptyPlan(what string) {
 	h.t.Helper()
 	if out, err := h.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
-		h.t.Fatalf("%s: the plan is not empty (%v):\n%s", what, err, tail(out, 3000))
+		h.t.Fatalf("%s: the plan is not empty (%v):\n%s", what, err, tail(out))
 	}
 }
 
@@ -176,7 +176,9 @@ func errorLines(out string) string {
 	return strings.Join(keep, " | ")
 }
 
-func tail(s string, n int) string {
+// tail keeps the end of long CLI output, where the errors are.
+func tail(s string) string {
+	const n = 3000
 	if len(s) <= n {
 		return s
 	}

@@ -58,7 +58,7 @@ resource "quay_org_member" "m%d" {
 	h.writeConfig(b.String())
 
 	if out, err := h.run("apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"); err != nil {
-		t.Fatalf("apply: %v\n%s", err, tail(out, 3000))
+		t.Fatalf("apply: %v\n%s", err, tail(out))
 	}
 	got := emu.TeamMemberships("load")
 	want := map[string][]string{"owners": {"admin"}}
@@ -78,7 +78,7 @@ resource "quay_org_member" "m%d" {
 	}
 	h.expectEmptyPlan("after apply")
 	if out, err := h.run("destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=20"); err != nil {
-		t.Fatalf("destroy: %v\n%s", err, tail(out, 3000))
+		t.Fatalf("destroy: %v\n%s", err, tail(out))
 	}
 	if orgs := emu.Organizations(); len(orgs) != 0 {
 		t.Errorf("organizations left: %v", orgs)
