@@ -42,6 +42,16 @@ var soakKinds = []soakKind{
 		},
 	},
 	{
+		typ:      "quay_oauth_application",
+		stateKey: func(v map[string]any) string { return str(v["organization"]) + "/" + str(v["client_id"]) + "/" + str(v["name"]) },
+		quayKeys: func(emu *emulator.Server) []string { return emu.Applications() },
+	},
+	{
+		typ:      "quay_proxy_cache",
+		stateKey: func(v map[string]any) string { return str(v["organization"]) },
+		quayKeys: func(emu *emulator.Server) []string { return emu.ProxyCaches() },
+	},
+	{
 		typ:      "quay_user",
 		stateKey: func(v map[string]any) string { return str(v["username"]) },
 		quayKeys: func(emu *emulator.Server) []string { return emu.Users() },
@@ -101,6 +111,23 @@ resource "quay_org_member" "m%d" {
 }
 `, i, prefix, i, prefix, i, (i+cycle)%3 != 0, i, i, (i+cycle)%teams)
 	}
+	// Applications (renamed and rotated each cycle) and a proxy cache
+	// (replaced each cycle: Quay cannot update one).
+	for i := 0; i < 2; i++ {
+		fmt.Fprintf(&b, `resource "quay_oauth_application" "a%d" {
+  organization   = quay_organization.o%d.name
+  name           = "app%d-c%d"
+  secret_version = %d
+}
+`, i, i, i, cycle, cycle)
+	}
+	upstreams := []string{"quay.io", "docker.io/library", "ghcr.io"}
+	fmt.Fprintf(&b, `resource "quay_proxy_cache" "p" {
+  organization      = quay_organization.o2.name
+  upstream_registry = %q
+  expiration_s      = %d
+}
+`, upstreams[cycle%len(upstreams)], 3600*(cycle+1))
 	return b.String()
 }
 
