@@ -42,8 +42,10 @@ var soakKinds = []soakKind{
 		},
 	},
 	{
-		typ:      "quay_oauth_application",
-		stateKey: func(v map[string]any) string { return str(v["organization"]) + "/" + str(v["client_id"]) + "/" + str(v["name"]) },
+		typ: "quay_oauth_application",
+		stateKey: func(v map[string]any) string {
+			return str(v["organization"]) + "/" + str(v["client_id"]) + "/" + str(v["name"])
+		},
 		quayKeys: func(emu *emulator.Server) []string { return emu.Applications() },
 	},
 	{
