@@ -59,6 +59,102 @@ var badInputCorpus = []badInput{
   tag_expiration_s = 3600
 }`, `not one of this instance's TAG_EXPIRATION_OPTIONS`},
 	{"org data source name", "name", `data "quay_organization" "x" { name = "Not Valid" }`, `must be a valid Quay organization name`},
+	{"team name uppercase", "name", `resource "quay_team" "x" {
+  organization = "acme"
+  name         = "Builders"
+  role         = "member"
+}`, `must be a valid Quay team name`},
+	{"team role unknown", "role", `resource "quay_team" "x" {
+  organization = "acme"
+  name         = "builders"
+  role         = "Admin"
+}`, `value must be one of`},
+	{"team organization invalid", "organization", `resource "quay_team" "x" {
+  organization = "acme!"
+  name         = "builders"
+  role         = "member"
+}`, `must be a valid Quay organization name`},
+	{"team data source name", "name", `data "quay_team" "x" {
+  organization = "acme"
+  name         = "x"
+}`, `string length must be between 2 and 255`},
+	{"member teams empty", "teams", `resource "quay_org_member" "x" {
+  organization = "acme"
+  username     = "alice"
+  teams        = []
+}`, `set must contain at least 1 elements`},
+	{"member team invalid", "teams", `resource "quay_org_member" "x" {
+  organization = "acme"
+  username     = "alice"
+  teams        = ["ok", "Not_OK"]
+}`, `must be a valid Quay team name`},
+	{"member username invalid", "username", `resource "quay_org_member" "x" {
+  organization = "acme"
+  username     = "Alice"
+  teams        = ["owners"]
+}`, `must be a valid Quay user name`},
+	{"org members data source", "organization", `data "quay_org_members" "x" { organization = "-acme" }`, `must be a valid Quay organization name`},
+	{"user name invalid", "username", `resource "quay_user" "x" { username = "a b" }`, `must be a valid Quay user name`},
+	{"user email invalid", "email", `resource "quay_user" "x" {
+  username = "alice"
+  email    = "alice@"
+}`, `must be an e-mail address`},
+	{"user password short", "password_wo", `resource "quay_user" "x" {
+  username            = "alice"
+  password_wo         = "1234567"
+  password_wo_version = 1
+}`, `must be at least 8 characters long`},
+	{"user password version alone", "password_wo_version", `resource "quay_user" "x" {
+  username            = "alice"
+  password_wo_version = 1
+}`, `password_wo`},
+	{"user data source", "username", `data "quay_user" "x" { username = "A" }`, `must be a valid Quay user name`},
+	{"app name empty", "name", `resource "quay_oauth_application" "x" {
+  organization = "acme"
+  name         = ""
+}`, `string length must be at least 1`},
+	{"app name reserved", "name", `resource "quay_oauth_application" "x" {
+  organization = "acme"
+  name         = "__quay_bootstrap_app"
+}`, `value must be none of`},
+	{"app avatar email", "avatar_email", `resource "quay_oauth_application" "x" {
+  organization = "acme"
+  name         = "ci"
+  avatar_email = "ci"
+}`, `must be an e-mail address`},
+	{"app data source both keys", "name", `data "quay_oauth_application" "x" {
+  organization = "acme"
+  name         = "ci"
+  client_id    = "ABC"
+}`, `of [name,client_id]`},
+	{"apps data source org", "organization", `data "quay_oauth_applications" "x" { organization = "ACME" }`, `must be a valid Quay organization name`},
+	{"proxy upstream empty", "upstream_registry", `resource "quay_proxy_cache" "x" {
+  organization      = "acme"
+  upstream_registry = ""
+}`, `string length must be between 1 and 270`},
+	{"proxy upstream scheme", "upstream_registry", `resource "quay_proxy_cache" "x" {
+  organization      = "acme"
+  upstream_registry = "http://quay.io"
+}`, `leave out the scheme`},
+	{"proxy upstream credentials", "upstream_registry", `resource "quay_proxy_cache" "x" {
+  organization      = "acme"
+  upstream_registry = "me@quay.io"
+}`, `credentials do not belong in the URL`},
+	{"proxy upstream too long", "upstream_registry", `resource "quay_proxy_cache" "x" {
+  organization      = "acme"
+  upstream_registry = "quay.io/` + strings.Repeat("n", 270) + `"
+}`, `string length must be between 1 and 270`},
+	{"proxy expiration negative", "expiration_s", `resource "quay_proxy_cache" "x" {
+  organization      = "acme"
+  upstream_registry = "quay.io"
+  expiration_s      = -1
+}`, `value must be at least 1`},
+	{"proxy username without password", "upstream_registry_username", `resource "quay_proxy_cache" "x" {
+  organization               = "acme"
+  upstream_registry          = "quay.io"
+  upstream_registry_username = "robot"
+}`, `upstream_registry_password_wo`},
+	{"proxy data source org", "organization", `data "quay_proxy_cache" "x" { organization = "a" }`, `string length must be between 2 and 255`},
 	{"provider timeout zero", "request_timeout_seconds", `provider "quay" { request_timeout_seconds = 0 }
 data "quay_organization" "x" { name = "platform" }`, `value must be between 1 and 3600`},
 	{"provider retries negative", "max_retries", `provider "quay" { max_retries = -1 }
