@@ -20,5 +20,12 @@ func (s *Server) buildRoutes() *router {
 	rt.handle("PUT", "/api/v1/organization/{orgname}", s.updateOrganization)
 	rt.handle("DELETE", "/api/v1/organization/{orgname}", s.deleteOrganization)
 
+	if s.quotaEnabled() && f.SuperUsers {
+		s.registerQuotaRoutes(rt)
+	}
+	if f.SuperUsers {
+		s.registerServiceKeyRoutes(rt)
+	}
+
 	return rt
 }
