@@ -205,12 +205,17 @@ func (p *quayProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewOrganizationResource,
+		NewQuotaResource,
+		NewServiceKeyResource,
 	}
 }
 
 func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewOrganizationDataSource,
+		NewQuotaDataSource,
+		NewServiceKeyDataSource,
+		NewServiceKeysDataSource,
 	}
 }
 
