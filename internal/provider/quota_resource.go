@@ -95,8 +95,9 @@ func (r *quotaResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 					"As in Quay, `Ki`/`KiB`, `Mi`/`MiB`, `Gi`/`GiB`, … are binary (1024ⁿ) and `K`/`KB`, `M`/`MB`, `G`/`GB`, … are decimal (1000ⁿ); a bare number is bytes; " +
 					"`B`, decimals and zero are refused. Sizes that name the same number of bytes are equal, so rewriting the string plans nothing. " +
 					"Exactly one of `limit` and `limit_bytes` must be set.",
-				Optional:   true,
-				Validators: []validator.String{quotaSizeValidator{}},
+				Optional:      true,
+				Validators:    []validator.String{quotaSizeValidator{}},
+				PlanModifiers: []planmodifier.String{keepEquivalentSize{}},
 			},
 			"limit_bytes": schema.Int64Attribute{
 				MarkdownDescription: "Quota size in bytes, greater than zero. When `limit` is set this is computed from it. Exactly one of `limit` and `limit_bytes` must be set. Changing it updates the quota in place.",

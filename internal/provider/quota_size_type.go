@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -94,5 +95,26 @@ func (v quotaSizeValidator) ValidateString(ctx context.Context, req validator.St
 	}
 	if _, err := quay.ParseQuotaSize(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid quota size", err.Error()+".")
+	}
+}
+
+// keepEquivalentSize plans the prior spelling of limit when the new one
+// names the same number of bytes. (The framework applies semantic equality
+// to reads and applies, not to plans.)
+type keepEquivalentSize struct{}
+
+func (keepEquivalentSize) Description(context.Context) string {
+	return "keeps the prior value when the configured size names the same number of bytes"
+}
+
+func (m keepEquivalentSize) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (keepEquivalentSize) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	prior, newer := quotaSizeOf(req.StateValue.ValueString()), quotaSizeOf(req.ConfigValue.ValueString())
+	if eq, _ := prior.StringSemanticEquals(ctx, newer); eq {
+		resp.PlanValue = req.StateValue
 	}
 }
