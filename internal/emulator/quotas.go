@@ -643,4 +643,3 @@ func (s *Server) suDeleteQuota(r *request) {
 	ns.quota = nil
 	r.noContent()
 }
-

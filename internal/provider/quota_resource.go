@@ -203,7 +203,9 @@ func (limitBytesFromLimit) Description(context.Context) string {
 	return "computed from limit when limit is set"
 }
 
-func (m limitBytesFromLimit) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m limitBytesFromLimit) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (limitBytesFromLimit) PlanModifyInt64(ctx context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
 	if !req.ConfigValue.IsNull() {

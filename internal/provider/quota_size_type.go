@@ -87,7 +87,9 @@ func (quotaSizeValidator) Description(context.Context) string {
 	return "must be a whole number followed by an optional unit: K, M, G, T, P, E (decimal, also KB, GB, …) or Ki, Mi, Gi, Ti, Pi, Ei (binary, also KiB, GiB, …); not B, not zero"
 }
 
-func (v quotaSizeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v quotaSizeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v quotaSizeValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
@@ -107,7 +109,9 @@ func (keepEquivalentSize) Description(context.Context) string {
 	return "keeps the prior value when the configured size names the same number of bytes"
 }
 
-func (m keepEquivalentSize) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m keepEquivalentSize) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (keepEquivalentSize) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if req.StateValue.IsNull() || req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
