@@ -223,7 +223,10 @@ func (r *serviceKeyResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if err != nil {
 		return // the validator reported it
 	}
-	if !prior.IsNull() && !prior.IsUnknown() && sameSecond(prior.ValueString(), when) {
+	// An unchanged expiration is checked only when the key is replaced,
+	// which creates a new key with it.
+	replacing := len(resp.RequiresReplace) > 0
+	if !replacing && !prior.IsNull() && !prior.IsUnknown() && sameSecond(prior.ValueString(), when) {
 		return
 	}
 	if !when.After(time.Now()) {
