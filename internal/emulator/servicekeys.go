@@ -375,19 +375,18 @@ func (s *Server) updateServiceKey(r *request) {
 		r.notFound()
 		return
 	}
-	var newExp *time.Time
-	rawExp, hasExp := body["expiration"]
-	if hasExp {
-		if newExp, ok = r.readExpiration(rawExp, true, time.Now().UTC()); !ok {
+	// Quay saves the expiration before it checks the name, so a bad name
+	// still leaves a new expiration applied.
+	if rawExp, hasExp := body["expiration"]; hasExp {
+		newExp, ok := r.readExpiration(rawExp, true, time.Now().UTC())
+		if !ok {
 			return
 		}
+		k.expiration = newExp
 	}
 	if hasName && !keyNamePattern.MatchString(name) {
 		r.invalidRequest("Invalid service key friendly name: " + name)
 		return
-	}
-	if hasExp {
-		k.expiration = newExp
 	}
 	for key, v := range metadata {
 		k.metadata[key] = v

@@ -345,6 +345,12 @@ func (r *serviceKeyResource) Update(ctx context.Context, req resource.UpdateRequ
 	key, err := r.data.client.UpdateServiceKey(ctx, kid, upd)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to update service key %q", kid), err)
+		// Quay applies the expiration before it checks the rest: record
+		// what it kept.
+		if k, getErr := r.data.client.GetServiceKey(ctx, kid); getErr == nil {
+			setServiceKeyState(k, &state, false, &resp.Diagnostics)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		}
 		return
 	}
 	setServiceKeyState(key, &plan, false, &resp.Diagnostics)
