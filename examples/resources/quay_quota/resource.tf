@@ -14,8 +14,10 @@ resource "quay_quota" "builds" {
   ]
 }
 
-# A quota in bytes for a user namespace, without limits (any superuser).
-resource "quay_quota" "alice" {
-  namespace   = "alice"
-  limit_bytes = 5000000000
-}
+# User namespaces work the same way, and a size may be given in bytes.
+# Without limits, any superuser can manage the quota:
+#
+# resource "quay_quota" "alice" {
+#   namespace   = "alice"
+#   limit_bytes = 5000000000
+# }
