@@ -241,6 +241,16 @@ func quotaByID(ns *namespace, raw string) *quota {
 	return ns.quota
 }
 
+// versionBefore reports whether a "major.minor[.patch]" version is older
+// than major.minor; unreadable versions count as new.
+func versionBefore(v string, major, minor int) bool {
+	var ma, mi int
+	if _, err := fmt.Sscanf(v, "%d.%d", &ma, &mi); err != nil {
+		return false
+	}
+	return ma < major || (ma == major && mi < minor)
+}
+
 // Organization path (§9.2). Reads: org members and full-access superusers.
 // Writes: full-access superusers only (Quay 3.16+). The permission check
 // runs before the namespace is looked up.
@@ -253,7 +263,8 @@ func (s *Server) canReadQuota(c caller, ns *namespace) bool {
 // accepted only where Quay accepts them (by-id and limit calls).
 func (s *Server) orgQuotaNamespace(r *request, write, orgOnly bool) *namespace {
 	ns := s.state.namespaces[r.param("namespace")]
-	allowed := r.caller.fullAccess
+	// Writes need a full-access superuser since 3.16; before, any superuser.
+	allowed := r.caller.fullAccess || (r.caller.superuser && versionBefore(s.cfg.Version, 3, 16))
 	if !write {
 		allowed = s.canReadQuota(r.caller, ns)
 	}

@@ -329,3 +329,21 @@ func TestHumanBinary(t *testing.T) {
 		}
 	}
 }
+
+func TestQuotaOrgPathWritesBefore316(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Features.SuperusersFullAccess = false
+	cfg.Version = "3.15.2"
+	s := New(cfg)
+	s.AddUser("admin", "a@example.com", true)
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	e := &qsEnv{t: t}
+	tok := s.IssueToken("admin")
+	e.mustStatus(e.call(hs.URL, tok, "POST", "/api/v1/organization/", `{"name":"acme"}`), 201)
+	// Before 3.16 any superuser may write on the organization path.
+	e.mustStatus(e.call(hs.URL, tok, "POST", "/api/v1/organization/acme/quota", `{"limit_bytes":100}`), 201)
+	if !versionBefore("3.15.2", 3, 16) || versionBefore("3.16.0", 3, 16) || versionBefore("dev", 3, 16) {
+		t.Fatal("versionBefore")
+	}
+}

@@ -449,12 +449,52 @@ resource "quay_quota" "test" {
 	})
 }
 
+// TestAccQuota_limitsBefore316 shows that Quay older than 3.16 lets any
+// superuser write limits, so the plan does not refuse them there.
+func TestAccQuota_limitsBefore316(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	if testEmulator == nil {
+		t.Skip("needs an emulator that reports Quay 3.15")
+	}
+	url, token := limitedEmulatorVersion(t, false, "3.15.2")
+	org := acctest.RandomWithPrefix("tfacc")
+	createOrg(t, url, token, org)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "quay" {
+  url   = %q
+  token = %q
+}
+resource "quay_quota" "test" {
+  namespace = %q
+  limit     = "1 GiB"
+  limits    = [{ type = "Warning", threshold_percent = 75 }]
+}`, url, token, org),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("quay_quota.test", tfjsonpath.New("limits"), knownvalue.SetExact([]knownvalue.Check{limitCheck("Warning", 75)})),
+			},
+		}},
+	})
+}
+
 // limitedEmulator starts an emulator whose superuser "admin" lacks full
 // access and returns its URL and admin's token; hideConfig makes GET
 // /config answer an HTML 404.
 func limitedEmulator(t *testing.T, hideConfig bool) (string, string) {
+	return limitedEmulatorVersion(t, hideConfig, "")
+}
+
+// limitedEmulatorVersion is limitedEmulator reporting a given Quay version.
+func limitedEmulatorVersion(t *testing.T, hideConfig bool, version string) (string, string) {
 	cfg := emulator.DefaultConfig()
 	cfg.Features.SuperusersFullAccess = false
+	if version != "" {
+		cfg.Version = version
+	}
 	em := emulator.New(cfg)
 	em.AddUser("admin", "admin@example.com", true)
 	var h http.Handler = em
