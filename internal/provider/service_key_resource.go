@@ -263,10 +263,17 @@ func (r *serviceKeyResource) Create(ctx context.Context, req resource.CreateRequ
 		body.Metadata = md
 	}
 	// A POST is never retried blindly, so an ambiguous failure cannot have
-	// made two keys; the key Quay may have made is unknown to us, though.
+	// made two keys.
 	created, err := r.data.client.CreateServiceKey(ctx, body)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to create a service key for %q", body.Service), err)
+		if quay.IsAmbiguous(err) {
+			// The answer, and with it the only copy of the private key, was
+			// lost. A key Quay may have made is useless: say how to find it.
+			resp.Diagnostics.AddWarning("Quay may have created the service key anyway",
+				fmt.Sprintf("No answer reached the provider, so a key for service %q named %q may exist without its private key. "+
+					"List the service's keys (data source quay_service_keys) and delete any you do not recognise.", body.Service, body.Name))
+		}
 		return
 	}
 	plan.Kid = types.StringValue(created.Kid)
