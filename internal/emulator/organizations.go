@@ -267,6 +267,13 @@ func (s *Server) deleteNamespace(ns *namespace) {
 		for _, other := range s.state.namespaces {
 			for _, t := range other.teams {
 				t.members = without(t.members, ns.name)
+				kept := t.invites[:0]
+				for _, inv := range t.invites {
+					if inv.user != ns.name {
+						kept = append(kept, inv)
+					}
+				}
+				t.invites = kept
 			}
 		}
 	}

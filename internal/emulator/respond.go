@@ -42,13 +42,6 @@ func (r *request) noContent() { r.w.WriteHeader(http.StatusNoContent) }
 
 // Problem-JSON errors (shape P in quay-api.md §2.2).
 
-var problemTitles = map[int]string{
-	400: "invalid_request",
-	401: "invalid_token",
-	403: "insufficient_scope",
-	404: "not_found",
-}
-
 func (r *request) problem(status int, errType, detail string) {
 	base := r.srv.baseURLFor(r.Request)
 	writeJSON(r.w, status, map[string]any{
@@ -208,27 +201,6 @@ func getInt(m map[string]json.RawMessage, key string) (val int64, present, ok bo
 		return 0, true, false
 	}
 	return v, true, true
-}
-
-// jsonTypeName names a raw JSON value's type the way jsonschema messages do.
-func jsonTypeName(raw json.RawMessage) string {
-	t := bytes.TrimSpace(raw)
-	switch {
-	case len(t) == 0:
-		return "null"
-	case t[0] == '"':
-		return "string"
-	case t[0] == '{':
-		return "object"
-	case t[0] == '[':
-		return "array"
-	case string(t) == "null":
-		return "null"
-	case string(t) == "true" || string(t) == "false":
-		return "boolean"
-	default:
-		return "number"
-	}
 }
 
 // typeError is the first line of a jsonschema type failure.

@@ -20,6 +20,27 @@ func (s *Server) buildRoutes() *router {
 	rt.handle("PUT", "/api/v1/organization/{orgname}", s.updateOrganization)
 	rt.handle("DELETE", "/api/v1/organization/{orgname}", s.deleteOrganization)
 
+	rt.handle("GET", "/api/v1/organization/{orgname}/members", s.listOrgMembers)
+	rt.handle("GET", "/api/v1/organization/{orgname}/members/{membername}", s.getOrgMember)
+	rt.handle("DELETE", "/api/v1/organization/{orgname}/members/{membername}", s.removeOrgMember)
+	rt.handle("PUT", "/api/v1/organization/{orgname}/team/{teamname}", s.upsertTeam)
+	rt.handle("DELETE", "/api/v1/organization/{orgname}/team/{teamname}", s.deleteTeam)
+	rt.handle("GET", "/api/v1/organization/{orgname}/team/{teamname}/members", s.listTeamMembers)
+	rt.handle("PUT", "/api/v1/organization/{orgname}/team/{teamname}/members/{membername}", s.addTeamMember)
+	rt.handle("DELETE", "/api/v1/organization/{orgname}/team/{teamname}/members/{membername}", s.removeTeamMember)
+	if f.Mailing {
+		rt.handle("PUT", "/api/v1/organization/{orgname}/team/{teamname}/invite/{email}", s.inviteEmail)
+		rt.handle("DELETE", "/api/v1/organization/{orgname}/team/{teamname}/invite/{email}", s.deleteEmailInvite)
+	}
+
+	if f.SuperUsers {
+		rt.handle("GET", "/api/v1/superuser/users/", s.listUsers)
+		rt.handle("POST", "/api/v1/superuser/users/", s.createUser)
+		rt.handle("GET", "/api/v1/superuser/users/{username}", s.getUser)
+		rt.handle("PUT", "/api/v1/superuser/users/{username}", s.updateUser)
+		rt.handle("DELETE", "/api/v1/superuser/users/{username}", s.deleteUser)
+	}
+
 	if s.quotaEnabled() && f.SuperUsers {
 		s.registerQuotaRoutes(rt)
 	}

@@ -5,7 +5,9 @@
 package emulator
 
 import (
+	"bufio"
 	"math/rand"
+	"net"
 	"net/http"
 	"sort"
 	"strings"
@@ -97,11 +99,12 @@ type Server struct {
 	cfg   Config
 	state *state
 
-	knobs   sync.Mutex // guards latency, faults, rng and counters
-	rng     *rand.Rand
-	counts  map[string]int
-	baseURL string
-	routes  *router
+	knobs    sync.Mutex // guards latency, faults, rng and counters
+	rng      *rand.Rand
+	counts   map[string]int
+	statuses map[int]int
+	baseURL  string
+	routes   *router
 }
 
 // New returns an emulator with an empty database.
@@ -116,10 +119,11 @@ func New(cfg Config) *Server {
 		cfg.Version = DefaultConfig().Version
 	}
 	s := &Server{
-		cfg:    cfg,
-		state:  newState(),
-		rng:    rand.New(rand.NewSource(cfg.Faults.Seed)),
-		counts: map[string]int{},
+		cfg:      cfg,
+		state:    newState(),
+		rng:      rand.New(rand.NewSource(cfg.Faults.Seed)),
+		counts:   map[string]int{},
+		statuses: map[int]int{},
 	}
 	s.routes = s.buildRoutes()
 	return s
@@ -151,11 +155,53 @@ func (s *Server) Counts() map[string]int {
 	return out
 }
 
-// ResetCounts zeroes the request counters.
+// StatusCounts returns how many answers had each HTTP status, injected
+// faults included.
+func (s *Server) StatusCounts() map[int]int {
+	s.knobs.Lock()
+	defer s.knobs.Unlock()
+	out := make(map[int]int, len(s.statuses))
+	for k, v := range s.statuses {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetCounts zeroes the request and status counters.
 func (s *Server) ResetCounts() {
 	s.knobs.Lock()
 	defer s.knobs.Unlock()
 	s.counts = map[string]int{}
+	s.statuses = map[int]int{}
+}
+
+// statusRecorder notes the status a handler answers with.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Hijack lets injected faults cut the connection through the recorder.
+func (w *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, http.ErrNotSupported
+	}
+	return hj.Hijack()
 }
 
 // CountsSummary renders Counts as sorted lines, for test logs.
@@ -183,7 +229,13 @@ func (s *Server) SetBaseURL(u string) {
 	s.baseURL = strings.TrimRight(u, "/")
 }
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	w := &statusRecorder{ResponseWriter: rw}
+	defer func() {
+		s.knobs.Lock()
+		s.statuses[w.status]++
+		s.knobs.Unlock()
+	}()
 	s.knobs.Lock()
 	latency := s.cfg.Latency
 	fault := s.pickFault(r)
@@ -195,7 +247,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	rt, params, status := s.routes.match(r.Method, r.URL.Path)
-	s.count(r.Method, rt, r.URL.Path)
+	s.count(r.Method, rt)
 
 	switch fault {
 	case Fault429:
@@ -268,12 +320,10 @@ func (s *Server) pickFault(r *http.Request) FaultKind {
 	return f.Kinds[s.rng.Intn(len(f.Kinds))]
 }
 
-func (s *Server) count(method string, rt *route, path string) {
-	key := method + " " + path
+func (s *Server) count(method string, rt *route) {
+	key := method + " (unrouted)"
 	if rt != nil {
 		key = method + " " + rt.pattern
-	} else {
-		key = method + " (unrouted)"
 	}
 	s.knobs.Lock()
 	s.counts[key]++

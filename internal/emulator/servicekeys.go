@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -221,7 +222,7 @@ func (s *Server) createServiceKey(r *request) {
 		r.schemaError("'expiration' is a required property")
 		return
 	}
-	if t := jsonTypeName(rawExp); t != "number" && t != "null" {
+	if t := jsonKind(rawExp); t != "number" && t != "null" {
 		r.schemaError(string(rawExp) + " is not of type 'number', 'null'")
 		return
 	}
@@ -232,7 +233,7 @@ func (s *Server) createServiceKey(r *request) {
 	}
 	metadata := map[string]any{}
 	if raw, present := body["metadata"]; present {
-		if jsonTypeName(raw) != "object" {
+		if jsonKind(raw) != "object" {
 			r.schemaError(string(raw) + " is not of type 'object'")
 			return
 		}
@@ -358,7 +359,7 @@ func (s *Server) updateServiceKey(r *request) {
 	}
 	var metadata map[string]any
 	if raw, present := body["metadata"]; present {
-		if jsonTypeName(raw) != "object" {
+		if jsonKind(raw) != "object" {
 			r.schemaError(string(raw) + " is not of type 'object'")
 			return
 		}
@@ -465,4 +466,23 @@ func (s *Server) AddUnapprovedServiceKey(service, name string) string {
 	defer s.mu.Unlock()
 	s.state.serviceKeys[kid] = &serviceKey{kid: kid, name: name, service: service, jwk: jwk, metadata: map[string]any{}, created: time.Now().UTC()}
 	return kid
+}
+
+// jsonKind names a raw JSON value's type the way jsonschema messages do.
+func jsonKind(raw json.RawMessage) string {
+	t := strings.TrimSpace(string(raw))
+	switch {
+	case t == "" || t == "null":
+		return "null"
+	case t[0] == '"':
+		return "string"
+	case t[0] == '{':
+		return "object"
+	case t[0] == '[':
+		return "array"
+	case t == "true" || t == "false":
+		return "boolean"
+	default:
+		return "number"
+	}
 }

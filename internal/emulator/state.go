@@ -237,3 +237,15 @@ func randomUUID() string {
 	h := hex.EncodeToString(b)
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
+
+// AddToken registers a fixed token value for user with all scopes, for a
+// standalone emulator whose token must be known in advance.
+func (s *Server) AddToken(value, user string) {
+	t := &token{user: user, scopes: map[string]bool{}}
+	for _, sc := range AllScopes {
+		t.scopes[sc] = true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state.tokens[value] = t
+}

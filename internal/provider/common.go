@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -32,7 +33,12 @@ func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
 // addAPIError reports a failed Quay call: the summary names the action and
 // object, the detail carries Quay's own message.
 func addAPIError(diags *diag.Diagnostics, summary string, err error) {
-	diags.AddError(summary, "Quay answered: "+quay.ErrorMessage(err)+"\n\n"+err.Error())
+	var apiErr *quay.APIError
+	if errors.As(err, &apiErr) {
+		diags.AddError(summary, fmt.Sprintf("Quay answered HTTP %d: %s\n\n(%s %s)", apiErr.StatusCode, quay.ErrorMessage(err), apiErr.Method, apiErr.Path))
+		return
+	}
+	diags.AddError(summary, err.Error())
 }
 
 // Quay's namespace rule (users, organizations, teams, robot short names).

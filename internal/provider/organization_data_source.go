@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/quaytf/terraform-provider-quay/internal/quay"
@@ -63,7 +62,7 @@ func (d *organizationDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the organization to read.",
 				Required:            true,
-				Validators:          []validator.String(namespaceNameValidators("organization")),
+				Validators:          namespaceNameValidators("organization"),
 			},
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Contact e-mail address; empty when none is set or the caller is not an admin.",

@@ -205,6 +205,9 @@ func (p *quayProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewOrganizationResource,
+		NewTeamResource,
+		NewOrgMemberResource,
+		NewUserResource,
 		NewQuotaResource,
 		NewServiceKeyResource,
 	}
@@ -213,6 +216,10 @@ func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewOrganizationDataSource,
+		NewTeamDataSource,
+		NewOrgMembersDataSource,
+		NewUserDataSource,
+		NewUsersDataSource,
 		NewQuotaDataSource,
 		NewServiceKeyDataSource,
 		NewServiceKeysDataSource,

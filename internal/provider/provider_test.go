@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -26,6 +27,7 @@ var testEmulator *emulator.Server
 // TestMain points the acceptance tests at a real Quay when QUAY_URL and
 // QUAY_TOKEN are set, else at an in-process emulator with a superuser token.
 func TestMain(m *testing.M) {
+	quietCLIConfig()
 	if os.Getenv("QUAY_URL") == "" {
 		testEmulator = emulator.New(emulator.DefaultConfig())
 		testEmulator.AddUser("admin", "admin@example.com", true)
@@ -84,4 +86,26 @@ func checkGone(kind, name string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("checking that %s %q is gone: %w", kind, name, err)
+}
+
+// quietCLIConfig points the CLI at an empty configuration file when the
+// configured one (TF_CLI_CONFIG_FILE or ~/.terraformrc) is missing: without it Terraform and OpenTofu print a warning about
+// the missing ~/.terraformrc, which OpenTofu mixes into the `version`
+// output that terraform-plugin-testing parses.
+func quietCLIConfig() {
+	configured := os.Getenv("TF_CLI_CONFIG_FILE")
+	if configured == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			configured = filepath.Join(home, ".terraformrc")
+		}
+	}
+	if _, err := os.Stat(configured); err == nil {
+		return
+	}
+	f, err := os.CreateTemp("", "quay-tfrc-*")
+	if err != nil {
+		return
+	}
+	f.Close()
+	os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
 }

@@ -179,6 +179,10 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			continue
 		}
 		if err != nil {
+			var netErr net.Error
+			if errors.As(err, &netErr) && netErr.Timeout() {
+				return fmt.Errorf("%s %s: Quay did not answer within the request timeout of %s: %w", cl.method, cl.path, c.httpClient.Timeout, err)
+			}
 			return fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
 		}
 		return c.apiError(ctx, cl, status, body)
@@ -210,7 +214,7 @@ func (c *Client) send(ctx context.Context, cl call, target string, payload []byt
 		c.log(ctx, "Quay request failed", map[string]any{"method": cl.method, "path": cl.path, "error": err.Error(), "duration_ms": time.Since(start).Milliseconds(), "attempt": attempt + 1})
 		return 0, nil, nil, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	c.log(ctx, "Quay request", map[string]any{"method": cl.method, "path": cl.path, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(), "attempt": attempt + 1})
 	if err != nil {
@@ -236,10 +240,14 @@ func (c *Client) apiError(ctx context.Context, cl call, status int, body []byte)
 }
 
 // retryable says whether a failed attempt may be repeated. Reads, PUTs and
-// DELETEs are repeated on 429, 502, 503, 504 and transport errors. A POST
-// is repeated only where Quay provably did not act: 429 and 503 answers
-// (rejected before the handler ran) and connections that were never made.
+// DELETEs are repeated on 429, 502, 503, 504 and transport errors, reads
+// also on 500 (harmless to repeat). A POST is repeated only where Quay
+// provably did not act: 429 and 503 answers (rejected before the handler
+// ran) and connections that were never made.
 func retryable(method string, status int, err error) bool {
+	if method == http.MethodGet && status == http.StatusInternalServerError {
+		return true
+	}
 	if method != http.MethodPost {
 		if err != nil {
 			return true

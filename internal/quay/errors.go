@@ -82,7 +82,7 @@ func decodeErrorMessage(body []byte) (message, errType string) {
 // htmlText reduces an HTML or text body to a short readable message.
 func htmlText(body string) string {
 	if !strings.Contains(body, "<") {
-		return truncate(body, 300)
+		return truncate(strings.Join(strings.Fields(body), " "), 300)
 	}
 	var b strings.Builder
 	inTag := false
@@ -100,11 +100,13 @@ func htmlText(body string) string {
 	return truncate(strings.Join(strings.Fields(b.String()), " "), 300)
 }
 
+// truncate shortens s to at most n runes.
 func truncate(s string, n int) string {
-	if len(s) <= n {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	return string(r[:n]) + "…"
 }
 
 // notFoundRule says whether an error answer from one endpoint means the
@@ -141,4 +143,8 @@ func IsAmbiguous(err error) bool {
 		return apiErr.StatusCode >= 500
 	}
 	return true
+}
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }

@@ -2,6 +2,7 @@ package quay
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -70,7 +71,7 @@ func parseQuayDuration(s string) (int64, bool) {
 		return 0, false
 	}
 	unit := map[byte]int64{'s': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800, 'y': 31536000}[s[len(s)-1]]
-	if unit == 0 {
+	if unit == 0 || n > math.MaxInt64/unit {
 		return 0, false
 	}
 	return n * unit, true

@@ -1,0 +1,79 @@
+// Command quay-emulator serves the in-memory Quay API emulator on a loopback
+// address, so configurations can be tried without a Quay server. It prints
+// the URL and an admin (superuser) token as shell assignments.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/quaytf/terraform-provider-quay/internal/emulator"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
+	user := flag.String("superuser", "admin", "name of the superuser whose token is printed")
+	token := flag.String("token", "", "token value to accept for the superuser (default: a random one)")
+	latency := flag.Duration("latency", 0, "delay added to every request, e.g. 20ms")
+	fullAccess := flag.Bool("full-access", true, "FEATURE_SUPERUSERS_FULL_ACCESS")
+	mailing := flag.Bool("mailing", false, "FEATURE_MAILING (team additions of new users become invitations)")
+	envFile := flag.String("env-file", "", "also write QUAY_URL and QUAY_TOKEN to this file")
+	flag.Parse()
+
+	host, _, err := net.SplitHostPort(*addr)
+	if err != nil {
+		log.Fatalf("invalid -addr: %v", err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		log.Fatalf("-addr must be a loopback address, got %q", host)
+	}
+
+	cfg := emulator.DefaultConfig()
+	cfg.Latency = *latency
+	cfg.Features.SuperusersFullAccess = *fullAccess
+	cfg.Features.Mailing = *mailing
+	srv := emulator.New(cfg)
+	srv.AddUser(*user, *user+"@example.com", true)
+	tok := *token
+	if tok == "" {
+		tok = srv.IssueToken(*user)
+	} else {
+		srv.AddToken(tok, *user)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	srv.SetBaseURL(url)
+	out := fmt.Sprintf("QUAY_URL=%s\nQUAY_TOKEN=%s\n", url, tok)
+	fmt.Print(out)
+	if *envFile != "" {
+		if err := os.WriteFile(*envFile, []byte(out), 0o600); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(shutdown)
+	}()
+	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Fatal(err)
+	}
+}

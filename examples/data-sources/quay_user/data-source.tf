@@ -1,0 +1,7 @@
+data "quay_user" "alice" {
+  username = "alice"
+}
+
+output "alice_enabled" {
+  value = data.quay_user.alice.enabled
+}

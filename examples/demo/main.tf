@@ -1,0 +1,48 @@
+# A small configuration that `make demo` applies to the bundled Quay
+# emulator and destroys again. QUAY_URL and QUAY_TOKEN come from the demo script.
+terraform {
+  required_providers {
+    quay = {
+      source = "quaytf/quay"
+    }
+  }
+}
+
+provider "quay" {}
+
+resource "quay_organization" "platform" {
+  name             = "platform"
+  email            = "platform@example.com"
+  tag_expiration_s = 604800
+}
+
+resource "quay_team" "builders" {
+  organization = quay_organization.platform.name
+  name         = "builders"
+  role         = "creator"
+  description  = "CI pipelines that push images"
+}
+
+resource "quay_user" "alice" {
+  username = "alice"
+  email    = "alice@example.com"
+}
+
+resource "quay_org_member" "alice" {
+  organization = quay_organization.platform.name
+  username     = quay_user.alice.username
+  teams        = [quay_team.builders.name]
+}
+
+data "quay_organization" "platform" {
+  name       = quay_organization.platform.name
+  depends_on = [quay_team.builders]
+}
+
+output "platform_teams" {
+  value = { for t in data.quay_organization.platform.teams : t.name => t.role }
+}
+
+output "alice_teams" {
+  value = quay_org_member.alice.teams
+}

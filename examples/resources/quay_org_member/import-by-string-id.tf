@@ -1,0 +1,4 @@
+import {
+  to = quay_org_member.alice
+  id = "platform/alice"
+}

@@ -1,0 +1,4 @@
+import {
+  to = quay_organization.example
+  id = "platform"
+}

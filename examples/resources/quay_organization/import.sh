@@ -1,0 +1,2 @@
+# Organizations are imported by name.
+terraform import quay_organization.example platform

@@ -1,0 +1,4 @@
+import {
+  to = quay_team.builders
+  id = "platform/builders"
+}

@@ -1,0 +1,2 @@
+# Teams are imported as organization/team.
+terraform import quay_team.builders platform/builders

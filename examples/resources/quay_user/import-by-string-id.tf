@@ -1,0 +1,4 @@
+import {
+  to = quay_user.alice
+  id = "alice"
+}

@@ -1,0 +1,452 @@
+package emulator
+
+import (
+	"encoding/json"
+	"sort"
+)
+
+// Teams, team membership, invitations and org members (quay-api.md §5).
+
+var teamRoles = map[string]bool{"member": true, "creator": true, "admin": true}
+
+// adminTeamsOf lists the admin-role teams of org that user is in.
+func adminTeamsOf(org *namespace, user string) []*team {
+	var out []*team
+	for _, t := range org.teams {
+		if t.role == "admin" && t.hasMember(user) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// inAnyTeam reports whether user is a (non-pending) member of some team of org.
+func inAnyTeam(org *namespace, user string) bool {
+	for _, t := range org.teams {
+		if t.hasMember(user) {
+			return true
+		}
+	}
+	return false
+}
+
+// PUT /api/v1/organization/{orgname}/team/{teamname} (§5.4): create or update.
+func (s *Server) upsertTeam(r *request) {
+	var body map[string]json.RawMessage
+	if !r.decodeBody(&body) {
+		return
+	}
+	role, present, ok := getString(body, "role")
+	if !present {
+		r.schemaError("'role' is a required property")
+		return
+	}
+	if !ok || !teamRoles[role] {
+		r.schemaError(string(body["role"]) + " is not one of ['member', 'creator', 'admin']")
+		return
+	}
+	description, descPresent, ok := getString(body, "description")
+	if !ok {
+		r.schemaError(typeError(body, "description", "string"))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	name := r.param("teamname")
+	org := s.state.org(r.param("orgname"))
+	if !s.isOrgAdmin(r.caller, org) {
+		r.forbidden()
+		return
+	}
+	if org == nil {
+		r.modelError("Organization does not exist: " + r.param("orgname"))
+		return
+	}
+	t := org.team(name)
+	isNew := t == nil
+	if isNew {
+		if reason := validateNamespace(name); reason != "" {
+			if len(name) < 2 || len(name) > 255 {
+				reason = "Team must be between 2 and 255 characters in length"
+			}
+			r.modelError("Invalid team name " + name + ": " + reason)
+			return
+		}
+		t = &team{name: name, role: role, description: description}
+		org.teams = append(org.teams, t)
+	} else {
+		if t.role == "admin" && role != "admin" && r.caller.user != nil && t.hasMember(r.caller.name()) &&
+			len(adminTeamsOf(org, r.caller.name())) == 1 {
+			r.modelError("Cannot remove admin from team '" + name + "' because calling user would no longer have admin on org '" + org.name + "'")
+			return
+		}
+		t.role = role
+		if descPresent {
+			t.description = description
+		}
+	}
+	r.ok(200, map[string]any{
+		"name": t.name, "description": t.description, "can_view": true, "role": t.role,
+		"avatar": avatar(t.name, "team"), "new_team": isNew,
+	})
+}
+
+// DELETE /api/v1/organization/{orgname}/team/{teamname} (§5.5).
+func (s *Server) deleteTeam(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org := s.orgForWrite(r)
+	if org == nil {
+		return
+	}
+	name := r.param("teamname")
+	t := org.team(name)
+	if t == nil {
+		r.modelError("Team '" + name + "' is not a team in org '" + org.name + "'")
+		return
+	}
+	if t.role == "admin" {
+		callerAdmin := adminTeamsOf(org, r.caller.name())
+		if len(callerAdmin) == 0 {
+			// Quay's guard indexes the caller's admin teams and crashes.
+			writeHTML(r.w, 500, "<html><body><h1>Internal Server Error</h1></body></html>")
+			return
+		}
+		if len(callerAdmin) == 1 && callerAdmin[0] == t {
+			r.modelError("Deleting team '" + name + "' would remove admin ability for user '" + r.caller.name() + "' in organization '" + org.name + "'")
+			return
+		}
+	}
+	for i, x := range org.teams {
+		if x == t {
+			org.teams = append(org.teams[:i], org.teams[i+1:]...)
+			break
+		}
+	}
+	r.noContent()
+}
+
+// teamForMembers finds the team for membership calls, checking rights first.
+func (s *Server) teamForMembers(r *request, write bool) (*namespace, *team) {
+	org := s.state.org(r.param("orgname"))
+	t := (*team)(nil)
+	if org != nil {
+		t = org.team(r.param("teamname"))
+	}
+	allowed := s.isOrgAdmin(r.caller, org)
+	if !write && !allowed && t != nil && r.caller.user != nil && t.hasMember(r.caller.name()) {
+		allowed = true
+	}
+	if !allowed {
+		r.forbidden()
+		return nil, nil
+	}
+	if t == nil {
+		r.notFound()
+		return nil, nil
+	}
+	return org, t
+}
+
+func memberEntry(name string, invited bool) map[string]any {
+	return map[string]any{"name": name, "kind": "user", "is_robot": false, "avatar": avatar(name, "user"), "invited": invited}
+}
+
+func emailInviteEntry(email string) map[string]any {
+	return map[string]any{"email": email, "kind": "invite", "avatar": avatar(email, "user"), "invited": true}
+}
+
+// GET /api/v1/organization/{orgname}/team/{teamname}/members (§5.6).
+func (s *Server) listTeamMembers(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org, t := s.teamForMembers(r, false)
+	if t == nil {
+		return
+	}
+	members := []any{}
+	for _, m := range t.members {
+		members = append(members, memberEntry(m, false))
+	}
+	if r.queryBool("includePending", false) && s.isOrgAdmin(r.caller, org) {
+		for _, inv := range t.invites {
+			if inv.user != "" {
+				members = append(members, memberEntry(inv.user, true))
+			} else {
+				members = append(members, emailInviteEntry(inv.email))
+			}
+		}
+	}
+	r.ok(200, map[string]any{"name": t.name, "members": members, "can_edit": s.isOrgAdmin(r.caller, org)})
+}
+
+// PUT /api/v1/organization/{orgname}/team/{teamname}/members/{membername} (§5.7).
+// With mailing and required invitations, a user in no team of the org is
+// invited rather than added, and each call adds another invitation.
+func (s *Server) addTeamMember(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org, t := s.teamForMembers(r, true)
+	if t == nil {
+		return
+	}
+	name := r.param("membername")
+	u := s.state.user(name)
+	if u == nil {
+		r.invalidRequest("Unknown user")
+		return
+	}
+	if t.hasMember(name) {
+		r.modelError("User " + name + " is already a member of team " + t.name)
+		return
+	}
+	if s.cfg.Features.Mailing && s.cfg.Features.RequireTeamInvite && !inAnyTeam(org, name) {
+		t.invites = append(t.invites, &invite{user: name})
+		r.ok(200, memberEntry(name, true))
+		return
+	}
+	t.members = append(t.members, name)
+	r.ok(200, memberEntry(name, false))
+}
+
+// DELETE /api/v1/organization/{orgname}/team/{teamname}/members/{membername} (§5.8).
+func (s *Server) removeTeamMember(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org, t := s.teamForMembers(r, true)
+	if t == nil {
+		return
+	}
+	name := r.param("membername")
+	if s.state.user(name) == nil {
+		r.notFound()
+		return
+	}
+	for i, inv := range t.invites {
+		if inv.user == name {
+			t.invites = append(t.invites[:i], t.invites[i+1:]...)
+			r.noContent()
+			return
+		}
+	}
+	if !t.hasMember(name) {
+		r.modelError("User " + name + " does not belong to team " + t.name)
+		return
+	}
+	if name == r.caller.name() && t.role == "admin" && len(adminTeamsOf(org, name)) == 1 {
+		r.modelError("User cannot remove themselves from their only admin team.")
+		return
+	}
+	t.members = without(t.members, name)
+	r.noContent()
+}
+
+// PUT and DELETE /api/v1/organization/{orgname}/team/{teamname}/invite/{email} (§5.9).
+func (s *Server) inviteEmail(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, t := s.teamForMembers(r, true)
+	if t == nil {
+		return
+	}
+	email := r.param("email")
+	t.invites = append(t.invites, &invite{email: email})
+	r.ok(200, emailInviteEntry(email))
+}
+
+func (s *Server) deleteEmailInvite(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, t := s.teamForMembers(r, true)
+	if t == nil {
+		return
+	}
+	email := r.param("email")
+	for i, inv := range t.invites {
+		if inv.email == email {
+			t.invites = append(t.invites[:i], t.invites[i+1:]...)
+			r.noContent()
+			return
+		}
+	}
+	r.notFound()
+}
+
+// orgMemberView is a member with the teams of org it is in.
+func orgMemberView(org *namespace, user string) map[string]any {
+	teams := []any{}
+	for _, t := range org.teams {
+		if t.hasMember(user) {
+			teams = append(teams, map[string]any{"name": t.name, "avatar": avatar(t.name, "team")})
+		}
+	}
+	return map[string]any{"name": user, "kind": "user", "avatar": avatar(user, "user"), "teams": teams, "repositories": []any{}}
+}
+
+// orgForAdminRead loads the org for OrgAdmin reads (403 first, then 404).
+func (s *Server) orgForAdminRead(r *request) *namespace {
+	return s.orgForWrite(r)
+}
+
+// GET /api/v1/organization/{orgname}/members (§5.1).
+func (s *Server) listOrgMembers(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org := s.orgForAdminRead(r)
+	if org == nil {
+		return
+	}
+	seen := map[string]bool{}
+	var names []string
+	for _, t := range org.teams {
+		for _, m := range t.members {
+			if !seen[m] {
+				seen[m] = true
+				names = append(names, m)
+			}
+		}
+	}
+	sort.Strings(names)
+	members := []any{}
+	for _, n := range names {
+		members = append(members, orgMemberView(org, n))
+	}
+	r.ok(200, map[string]any{"members": members})
+}
+
+// GET /api/v1/organization/{orgname}/members/{membername} (§5.2).
+func (s *Server) getOrgMember(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org := s.orgForAdminRead(r)
+	if org == nil {
+		return
+	}
+	name := r.param("membername")
+	if s.state.user(name) == nil || !inAnyTeam(org, name) {
+		r.notFound()
+		return
+	}
+	r.ok(200, orgMemberView(org, name))
+}
+
+// DELETE /api/v1/organization/{orgname}/members/{membername} (§5.3).
+func (s *Server) removeOrgMember(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org := s.orgForWrite(r)
+	if org == nil {
+		return
+	}
+	name := r.param("membername")
+	if s.state.user(name) == nil {
+		r.notFound()
+		return
+	}
+	admins := map[string]bool{}
+	for _, t := range org.teams {
+		if t.role == "admin" {
+			for _, m := range t.members {
+				admins[m] = true
+			}
+		}
+	}
+	if admins[name] && len(admins) == 1 {
+		r.modelError("Cannot remove user as they are the only organization admin")
+		return
+	}
+	for _, t := range org.teams {
+		t.members = without(t.members, name)
+	}
+	r.noContent()
+}
+
+// AcceptInvitations accepts every pending invitation of user to org's
+// teams, as the user would in the UI. For tests.
+func (s *Server) AcceptInvitations(org, user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.state.org(org)
+	if o == nil {
+		return
+	}
+	for _, t := range o.teams {
+		kept := t.invites[:0]
+		for _, inv := range t.invites {
+			if inv.user == user {
+				if !t.hasMember(user) {
+					t.members = append(t.members, user)
+				}
+				continue
+			}
+			kept = append(kept, inv)
+		}
+		t.invites = kept
+	}
+}
+
+// TeamMemberships returns org's teams with their members, for test assertions.
+func (s *Server) TeamMemberships(org string) map[string][]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.state.org(org)
+	if o == nil {
+		return nil
+	}
+	out := map[string][]string{}
+	for _, t := range o.teams {
+		m := append([]string{}, t.members...)
+		sort.Strings(m)
+		out[t.name] = m
+	}
+	return out
+}
+
+// PendingInvitations counts org's pending invitations, for test assertions.
+func (s *Server) PendingInvitations(org string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.state.org(org)
+	if o == nil {
+		return 0
+	}
+	n := 0
+	for _, t := range o.teams {
+		n += len(t.invites)
+	}
+	return n
+}
+
+// Teams lists every team as "org/team", for test assertions.
+func (s *Server) Teams() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, ns := range s.state.namespaces {
+		for _, t := range ns.teams {
+			out = append(out, ns.name+"/"+t.name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// OrgMembers lists every membership as "org/user", for test assertions.
+func (s *Server) OrgMembers() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, ns := range s.state.namespaces {
+		seen := map[string]bool{}
+		for _, t := range ns.teams {
+			for _, m := range t.members {
+				if !seen[m] {
+					seen[m] = true
+					out = append(out, ns.name+"/"+m)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,252 @@
+package emulator
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Superuser user management (quay-api.md §8).
+
+// requireSuperuser answers 401/403 unless the caller is a superuser.
+func (r *request) requireSuperuser() bool {
+	if r.caller.superuser {
+		return true
+	}
+	r.forbidden()
+	return false
+}
+
+// userView is the superuser view of a user.
+func (s *Server) userView(u *namespace) map[string]any {
+	v := map[string]any{
+		"kind":                       "user",
+		"name":                       u.name,
+		"username":                   u.name,
+		"email":                      u.email,
+		"verified":                   u.verified,
+		"avatar":                     avatar(u.name, "user"),
+		"super_user":                 u.superuser,
+		"global_readonly_super_user": false,
+		"enabled":                    u.enabled,
+	}
+	if s.quotaEnabled() {
+		v["quotas"] = s.namespaceQuotaViews(u)
+		v["quota_report"] = s.quotaReport(u)
+	}
+	return v
+}
+
+func validPassword(p string) bool {
+	return len(p) >= 8 && !strings.ContainsAny(p, " \t\r\n\v\f")
+}
+
+// POST /api/v1/superuser/users/ (§8.1).
+func (s *Server) createUser(r *request) {
+	var body map[string]json.RawMessage
+	if !r.decodeBody(&body) {
+		return
+	}
+	username, present, ok := getString(body, "username")
+	if !present {
+		r.schemaError("'username' is a required property")
+		return
+	}
+	if !ok {
+		r.schemaError(typeError(body, "username", "string"))
+		return
+	}
+	email, emailPresent, ok := getString(body, "email")
+	if !ok {
+		r.schemaError(typeError(body, "email", "string"))
+		return
+	}
+	if !r.requireSuperuser() {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if reason := validateNamespace(username); reason != "" {
+		r.modelError("Invalid namespace " + username + ": " + reason)
+		return
+	}
+	if existing := s.state.namespaces[username]; existing != nil {
+		if existing.isOrg {
+			r.modelError("Username has already been taken by an organization and cannot be reused: " + username)
+		} else {
+			r.modelError("Username has already been taken by user cannot be reused: " + username)
+		}
+		return
+	}
+	if s.cfg.Features.Mailing {
+		if !emailPresent || !validEmail(email) {
+			r.modelError("Invalid email address: " + email)
+			return
+		}
+	}
+	if email != "" {
+		for _, ns := range s.state.namespaces {
+			if !ns.isOrg && ns.email == email {
+				r.modelError("Email has already been used: " + email)
+				return
+			}
+		}
+	}
+	password := randomUpper(32)
+	stored := email
+	if stored == "" {
+		stored = randomUUID() // as Quay does for e-mail-less users without mailing
+	}
+	s.state.namespaces[username] = &namespace{
+		name: username, email: stored, password: password, enabled: true,
+		verified: !s.cfg.Features.Mailing, created: time.Now(),
+	}
+	var emailOut any
+	if email != "" {
+		emailOut = email
+	}
+	r.ok(200, map[string]any{"username": username, "email": emailOut, "password": password, "encrypted_password": randomUpper(64)})
+}
+
+// GET /api/v1/superuser/users/ (§8.2).
+func (s *Server) listUsers(r *request) {
+	if !r.requireSuperuser() {
+		return
+	}
+	if l := r.URL.Query().Get("limit"); l != "" {
+		if n, err := json.Number(l).Int64(); err == nil && n > 100 {
+			r.invalidRequest("Page limit cannot be above 100")
+			return
+		}
+	}
+	includeDisabled := r.queryBool("disabled", true)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := []string{}
+	for name, ns := range s.state.namespaces {
+		if !ns.isOrg && (includeDisabled || ns.enabled) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	users := make([]any, 0, len(names))
+	for _, n := range names {
+		users = append(users, s.userView(s.state.namespaces[n]))
+	}
+	r.ok(200, map[string]any{"users": users})
+}
+
+// GET /api/v1/superuser/users/{username} (§8.3).
+func (s *Server) getUser(r *request) {
+	if !r.requireSuperuser() {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.state.user(r.param("username"))
+	if u == nil {
+		r.notFound()
+		return
+	}
+	r.ok(200, s.userView(u))
+}
+
+// PUT /api/v1/superuser/users/{username} (§8.4). The answer is built from
+// the user as it was before the change, except the e-mail.
+func (s *Server) updateUser(r *request) {
+	var body map[string]json.RawMessage
+	if !r.decodeBody(&body) {
+		return
+	}
+	password, passwordPresent, ok := getString(body, "password")
+	if !ok {
+		r.schemaError(typeError(body, "password", "string"))
+		return
+	}
+	email, emailPresent, ok := getString(body, "email")
+	if !ok {
+		r.schemaError(typeError(body, "email", "string"))
+		return
+	}
+	enabled, enabledPresent, ok := getBool(body, "enabled")
+	if !ok {
+		r.schemaError(typeError(body, "enabled", "boolean"))
+		return
+	}
+	if !r.requireSuperuser() {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.state.user(r.param("username"))
+	if u == nil {
+		r.notFound()
+		return
+	}
+	if u.superuser {
+		r.invalidRequest("Cannot update a superuser")
+		return
+	}
+	before := s.userView(u)
+	if passwordPresent {
+		if !validPassword(password) {
+			r.modelError("Invalid password, password must be at least 8 characters and contain no whitespace.")
+			return
+		}
+		u.password = password
+		before["encrypted_password"] = randomUpper(64)
+	}
+	if emailPresent {
+		for _, ns := range s.state.namespaces {
+			if ns != u && !ns.isOrg && ns.email == email {
+				r.modelError("E-mail address already used")
+				return
+			}
+		}
+		u.email = email
+		u.verified = true
+		before["email"] = email
+	}
+	if enabledPresent {
+		u.enabled = enabled
+	}
+	r.ok(200, before)
+}
+
+// DELETE /api/v1/superuser/users/{username} (§8.5). A disabled user is
+// silently kept.
+func (s *Server) deleteUser(r *request) {
+	if !r.requireSuperuser() {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.state.user(r.param("username"))
+	if u == nil {
+		r.notFound()
+		return
+	}
+	if u.superuser {
+		r.invalidRequest("Cannot delete a superuser")
+		return
+	}
+	if u.enabled {
+		s.deleteNamespace(u)
+	}
+	r.noContent()
+}
+
+// Users returns the names of all users, for test assertions.
+func (s *Server) Users() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var names []string
+	for name, ns := range s.state.namespaces {
+		if !ns.isOrg {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,198 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quaytf/terraform-provider-quay/internal/emulator"
+)
+
+// soakKind ties a resource type to the way its objects are counted on
+// both sides: natural keys from Terraform state and from the emulator.
+type soakKind struct {
+	typ      string
+	stateKey func(values map[string]any) string
+	quayKeys func(emu *emulator.Server) []string
+}
+
+var soakKinds = []soakKind{
+	{
+		typ:      "quay_organization",
+		stateKey: func(v map[string]any) string { return str(v["name"]) },
+		quayKeys: func(emu *emulator.Server) []string { return emu.Organizations() },
+	},
+	{
+		typ:      "quay_team",
+		stateKey: func(v map[string]any) string { return str(v["organization"]) + "/" + str(v["name"]) },
+		// Quay's own "owners" teams are not managed here.
+		quayKeys: func(emu *emulator.Server) []string {
+			var out []string
+			for _, k := range emu.Teams() {
+				if !strings.HasSuffix(k, "/owners") {
+					out = append(out, k)
+				}
+			}
+			return out
+		},
+	},
+	{
+		typ:      "quay_user",
+		stateKey: func(v map[string]any) string { return str(v["username"]) },
+		quayKeys: func(emu *emulator.Server) []string { return emu.Users() },
+	},
+	{
+		typ:      "quay_org_member",
+		stateKey: func(v map[string]any) string { return str(v["organization"]) + "/" + str(v["username"]) },
+		// The token's user is in every org it made; only test users count.
+		quayKeys: func(emu *emulator.Server) []string {
+			var out []string
+			for _, k := range emu.OrgMembers() {
+				if !strings.HasSuffix(k, "/admin") {
+					out = append(out, k)
+				}
+			}
+			return out
+		},
+	},
+}
+
+// soakConfig is the configuration of one cycle: objects come and go and
+// settings change from cycle to cycle.
+func soakConfig(prefix string, cycle int) string {
+	var b strings.Builder
+	expirations := []int{0, 86400, 604800, 1209600, 2419200}
+	orgs := 4 + cycle%3
+	for i := 0; i < orgs; i++ {
+		fmt.Fprintf(&b, `resource "quay_organization" "o%d" {
+  name             = "%s-o%d"
+  email            = "%s-o%d-c%d@example.com"
+  tag_expiration_s = %d
+}
+`, i, prefix, i, prefix, i, cycle%2, expirations[(i+cycle)%len(expirations)])
+	}
+	// Teams, users and memberships in the first organization.
+	roles := []string{"member", "creator", "admin"}
+	teams := 2 + cycle%2
+	for i := 0; i < teams; i++ {
+		fmt.Fprintf(&b, `resource "quay_team" "t%d" {
+  organization = quay_organization.o0.name
+  name         = "team%d"
+  role         = %q
+  description  = "cycle %d"
+}
+`, i, i, roles[(i+cycle)%len(roles)], cycle)
+	}
+	for i := 0; i < 3; i++ {
+		fmt.Fprintf(&b, `resource "quay_user" "u%d" {
+  username = "%s-u%d"
+  email    = "%s-u%d@example.com"
+  enabled  = %t
+}
+resource "quay_org_member" "m%d" {
+  organization = quay_organization.o0.name
+  username     = quay_user.u%d.username
+  teams        = [quay_team.t%d.name, quay_team.t1.name]
+}
+`, i, prefix, i, prefix, i, (i+cycle)%3 != 0, i, i, (i+cycle)%teams)
+	}
+	return b.String()
+}
+
+// TestSoakFaults applies, changes and destroys a configuration for several
+// cycles against an emulator that fails a fraction of requests (429 with
+// Retry-After, 500, 502, 503, slow answers, connections cut before or after
+// the change). A failed apply is re-run as a user would. After every cycle
+// Quay's objects must match Terraform's state exactly (nothing missing,
+// duplicated or orphaned), a fault-free plan must be empty, and after the
+// final destroy nothing may be left. QUAY_SOAK_CYCLES (default 2) and
+// QUAY_SOAK_FAULT_RATE (default 0.1) make it longer or harsher.
+func TestSoakFaults(t *testing.T) {
+	cycles := envInt(t, "QUAY_SOAK_CYCLES", 2)
+	rate := 0.1
+	if s := os.Getenv("QUAY_SOAK_FAULT_RATE"); s != "" {
+		var err error
+		if rate, err = strconv.ParseFloat(s, 64); err != nil {
+			t.Fatalf("QUAY_SOAK_FAULT_RATE: %v", err)
+		}
+	}
+	emu := emulator.New(emulator.DefaultConfig())
+	h := newCLIHarness(t, emu, "QUAY_REQUEST_TIMEOUT=5", "QUAY_MAX_RETRIES=8")
+	faults := emulator.Faults{
+		Rate:      rate,
+		Kinds:     []emulator.FaultKind{emulator.Fault429, emulator.Fault500, emulator.Fault502, emulator.Fault503, emulator.FaultSlow, emulator.FaultCutBefore, emulator.FaultCutAfter, emulator.FaultErrorAfter},
+		SlowDelay: 300 * time.Millisecond,
+		Seed:      42,
+	}
+
+	prefix := "soak" + strconv.FormatInt(time.Now().UnixNano()%1e6, 36)
+	for cycle := 0; cycle < cycles; cycle++ {
+		h.writeConfig(soakConfig(prefix, cycle))
+		emu.SetFaults(faults)
+		h.untilSuccess(fmt.Sprintf("cycle %d apply", cycle), "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+		emu.SetFaults(emulator.Faults{})
+		compareSoakState(t, emu, prefix, h.state())
+		h.expectEmptyPlan(fmt.Sprintf("cycle %d", cycle))
+	}
+	emu.SetFaults(faults)
+	h.untilSuccess("destroy", "destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+	emu.SetFaults(emulator.Faults{})
+	for _, k := range soakKinds {
+		if left := withPrefix(k.quayKeys(emu), prefix); len(left) > 0 {
+			t.Errorf("%s left in Quay after destroy: %v", k.typ, left)
+		}
+	}
+	t.Logf("%d cycles at fault rate %.2f; requests by route:\n%s", cycles, rate, emu.CountsSummary())
+}
+
+// compareSoakState checks that, for every kind, the objects in Quay with the
+// test's prefix are exactly those in Terraform's state.
+func compareSoakState(t *testing.T, emu *emulator.Server, prefix string, state []stateResource) {
+	t.Helper()
+	for _, k := range soakKinds {
+		var inState []string
+		for _, r := range state {
+			if r.Type == k.typ {
+				inState = append(inState, k.stateKey(r.Values))
+			}
+		}
+		inQuay := withPrefix(k.quayKeys(emu), prefix)
+		sort.Strings(inState)
+		sort.Strings(inQuay)
+		if !slices.Equal(inState, inQuay) {
+			t.Fatalf("%s: Quay has %v, state has %v", k.typ, inQuay, inState)
+		}
+	}
+}
+
+func withPrefix(keys []string, prefix string) []string {
+	var out []string
+	for _, k := range keys {
+		if strings.Contains(k, prefix) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func envInt(t *testing.T, name string, def int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return n
+}

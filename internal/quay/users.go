@@ -1,0 +1,85 @@
+package quay
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// User is Quay's superuser view of a user account.
+type User struct {
+	Kind      string `json:"kind"`
+	Name      string `json:"name"`
+	Username  string `json:"username"`
+	Email     string `json:"email"`
+	Verified  bool   `json:"verified"`
+	SuperUser bool   `json:"super_user"`
+	Enabled   bool   `json:"enabled"`
+}
+
+// CreateUserRequest is the body of POST /api/v1/superuser/users/.
+type CreateUserRequest struct {
+	Username string `json:"username"`
+	Email    string `json:"email,omitempty"`
+}
+
+// CreatedUser is Quay's answer to a user creation: the generated password
+// appears here and nowhere else.
+type CreatedUser struct {
+	Username          string  `json:"username"`
+	Email             *string `json:"email"`
+	Password          string  `json:"password"`
+	EncryptedPassword string  `json:"encrypted_password"`
+}
+
+// CreateUser creates a user (superusers only, database auth only). Quay
+// generates the password; set a chosen one with UpdateUser afterwards.
+func (c *Client) CreateUser(ctx context.Context, req CreateUserRequest) (*CreatedUser, error) {
+	var out CreatedUser
+	if err := c.do(ctx, call{endpoint: "CreateUser", method: http.MethodPost, path: "/api/v1/superuser/users/", body: req, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetUser reads one user; NotFound when there is no such user.
+func (c *Client) GetUser(ctx context.Context, username string) (*User, error) {
+	var out User
+	if err := c.do(ctx, call{endpoint: "GetUser", method: http.MethodGet, path: "/api/v1/superuser/users/" + seg(username), out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListUsers lists every user; disabled ones too when includeDisabled.
+func (c *Client) ListUsers(ctx context.Context, includeDisabled bool) ([]User, error) {
+	var out struct {
+		Users []User `json:"users"`
+	}
+	q := url.Values{"disabled": {strconv.FormatBool(includeDisabled)}}
+	if err := c.do(ctx, call{endpoint: "ListUsers", method: http.MethodGet, path: "/api/v1/superuser/users/", query: q, out: &out}); err != nil {
+		return nil, err
+	}
+	return out.Users, nil
+}
+
+// UpdateUserRequest is the body of PUT /api/v1/superuser/users/{username};
+// nil fields are left unchanged.
+type UpdateUserRequest struct {
+	Password *string `json:"password,omitempty"`
+	Email    *string `json:"email,omitempty"`
+	Enabled  *bool   `json:"enabled,omitempty"`
+}
+
+// UpdateUser changes a user. Quay's answer shows enabled and verified as
+// they were before the change: read the user again for the result.
+func (c *Client) UpdateUser(ctx context.Context, username string, req UpdateUserRequest) error {
+	return c.do(ctx, call{endpoint: "UpdateUser", method: http.MethodPut, path: "/api/v1/superuser/users/" + seg(username), body: req})
+}
+
+// DeleteUser deletes a user. Quay answers 204 for a disabled user but keeps
+// it: enable the user first.
+func (c *Client) DeleteUser(ctx context.Context, username string) error {
+	return c.do(ctx, call{endpoint: "DeleteUser", method: http.MethodDelete, path: "/api/v1/superuser/users/" + seg(username)})
+}
