@@ -241,14 +241,14 @@ func quotaByID(ns *namespace, raw string) *quota {
 	return ns.quota
 }
 
-// versionBefore reports whether a "major.minor[.patch]" version is older
-// than major.minor; unreadable versions count as new.
-func versionBefore(v string, major, minor int) bool {
-	var ma, mi int
-	if _, err := fmt.Sscanf(v, "%d.%d", &ma, &mi); err != nil {
+// before316 reports whether a "major.minor[.patch]" version is older than
+// 3.16; unreadable versions count as new.
+func before316(v string) bool {
+	var major, minor int
+	if _, err := fmt.Sscanf(v, "%d.%d", &major, &minor); err != nil {
 		return false
 	}
-	return ma < major || (ma == major && mi < minor)
+	return major < 3 || (major == 3 && minor < 16)
 }
 
 // Organization path (§9.2). Reads: org members and full-access superusers.
@@ -264,7 +264,7 @@ func (s *Server) canReadQuota(c caller, ns *namespace) bool {
 func (s *Server) orgQuotaNamespace(r *request, write, orgOnly bool) *namespace {
 	ns := s.state.namespaces[r.param("namespace")]
 	// Writes need a full-access superuser since 3.16; before, any superuser.
-	allowed := r.caller.fullAccess || (r.caller.superuser && versionBefore(s.cfg.Version, 3, 16))
+	allowed := r.caller.fullAccess || (r.caller.superuser && before316(s.cfg.Version))
 	if !write {
 		allowed = s.canReadQuota(r.caller, ns)
 	}

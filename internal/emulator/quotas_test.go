@@ -343,7 +343,7 @@ func TestQuotaOrgPathWritesBefore316(t *testing.T) {
 	e.mustStatus(e.call(hs.URL, tok, "POST", "/api/v1/organization/", `{"name":"acme"}`), 201)
 	// Before 3.16 any superuser may write on the organization path.
 	e.mustStatus(e.call(hs.URL, tok, "POST", "/api/v1/organization/acme/quota", `{"limit_bytes":100}`), 201)
-	if !versionBefore("3.15.2", 3, 16) || versionBefore("3.16.0", 3, 16) || versionBefore("dev", 3, 16) {
-		t.Fatal("versionBefore")
+	if !before316("3.15.2") || before316("3.16.0") || before316("dev") {
+		t.Fatal("before316")
 	}
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/quaytf/terraform-provider-quay/internal/quay"
@@ -42,7 +41,7 @@ func (d *quotaDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"namespace": schema.StringAttribute{
 				MarkdownDescription: "Organization or user whose quota to read.",
 				Required:            true,
-				Validators:          []validator.String(namespaceNameValidators("namespace")),
+				Validators:          namespaceNameValidators("namespace"),
 			},
 			"id":          schema.Int64Attribute{MarkdownDescription: "Quota id assigned by Quay.", Computed: true},
 			"limit_bytes": schema.Int64Attribute{MarkdownDescription: "Quota size in bytes.", Computed: true},

@@ -364,7 +364,7 @@ func (r *quotaResource) Create(ctx context.Context, req resource.CreateRequest, 
 	// Quay answers "Created" without an id: list to find it.
 	q, err := c.FindQuota(ctx, p, ns)
 	if err == nil && q == nil {
-		err = fmt.Errorf("Quay reported the quota created but lists none for %q", ns)
+		err = fmt.Errorf("quay reported the quota created but lists none for %q", ns)
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Quota of %q was created but could not be read back", ns), err)

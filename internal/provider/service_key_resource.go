@@ -403,10 +403,9 @@ func setServiceKeyState(k *quay.ServiceKey, m *serviceKeyResourceModel, importin
 	m.Service = types.StringValue(k.Service)
 	m.Name = types.StringValue(k.Name)
 
-	switch {
-	case k.ExpirationDate == nil:
+	if k.ExpirationDate == nil {
 		m.Expiration = types.StringNull()
-	default:
+	} else {
 		t, err := quay.ParseHTTPDate(*k.ExpirationDate)
 		if err != nil {
 			diags.AddError("Unexpected service key expiration", err.Error())
