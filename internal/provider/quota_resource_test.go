@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -567,4 +569,60 @@ func testAccCheckQuotaDestroy(s *terraform.State) error {
 		}
 	}
 	return nil
+}
+
+// TestAccQuota_lostCreateAnswerIsAdopted drops the connection after Quay
+// has made the quota: the provider finds the quota and adopts it instead of
+// failing now and with "already exists" on the next run.
+func TestAccQuota_lostCreateAnswerIsAdopted(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	if testEmulator == nil {
+		t.Skip("needs an emulator that can drop a connection after acting")
+	}
+	em := emulator.New(emulator.DefaultConfig())
+	em.AddUser("admin", "admin@example.com", true)
+	token := em.IssueToken("admin")
+	var dropped atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/quota") && dropped.CompareAndSwap(false, true) {
+			em.ServeHTTP(httptest.NewRecorder(), r) // Quay acts ...
+			if hj, ok := w.(http.Hijacker); ok {    // ... and the answer is lost.
+				if conn, _, err := hj.Hijack(); err == nil {
+					_ = conn.Close()
+					return
+				}
+			}
+			panic(http.ErrAbortHandler)
+		}
+		em.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	org := acctest.RandomWithPrefix("tfacc")
+	createOrg(t, srv.URL, token, org)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "quay" {
+  url         = %q
+  token       = %q
+  max_retries = 0
+}
+resource "quay_quota" "test" {
+  namespace = %q
+  limit     = "4 GiB"
+}`, srv.URL, token, org),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("quay_quota.test", tfjsonpath.New("limit_bytes"), knownvalue.Int64Exact(4<<30)),
+			},
+			Check: func(*terraform.State) error {
+				if !dropped.Load() {
+					return fmt.Errorf("the create answer was never dropped")
+				}
+				return nil
+			},
+		}},
+	})
 }
