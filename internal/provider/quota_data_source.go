@@ -56,7 +56,7 @@ func (d *quotaDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				}},
 			},
 			"used_bytes": schema.Int64Attribute{
-				MarkdownDescription: "Storage the namespace uses, in bytes, from Quay's quota report. Null for user namespaces and when the token may not see the organization's report.",
+				MarkdownDescription: "Storage the namespace uses, in bytes, from Quay's quota report. Null when the token may not see the report (user namespaces need a superuser token).",
 				Computed:            true,
 			},
 		},
@@ -95,11 +95,21 @@ func (d *quotaDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	for _, l := range q.Limits {
 		state.Limits = append(state.Limits, organizationQuotaLimit{ID: types.Int64Value(l.ID), Type: types.StringValue(l.Type), ThresholdPercent: types.Int64Value(l.LimitPercent)})
 	}
-	// Usage comes from the quota report in the organization view.
+	// Usage comes from the quota report of the organization view, or of
+	// the superuser's user view for a user namespace.
 	org, err := c.GetOrganization(ctx, ns)
 	switch {
 	case err == nil && org.QuotaReport != nil:
 		state.UsedBytes = types.Int64Value(org.QuotaReport.QuotaBytes)
+	case quay.IsNotFound(err) && d.data.me.SuperUser:
+		u, userErr := c.GetUser(ctx, ns)
+		if userErr != nil && !quay.IsNotFound(userErr) {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read the quota report of %q", ns), userErr)
+			return
+		}
+		if userErr == nil && u.QuotaReport != nil {
+			state.UsedBytes = types.Int64Value(u.QuotaReport.QuotaBytes)
+		}
 	case err != nil && !quay.IsNotFound(err):
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read the quota report of %q", ns), err)
 		return

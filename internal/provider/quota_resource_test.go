@@ -253,32 +253,33 @@ resource "quay_quota" "second" {
 }
 
 func TestAccQuota_userNamespace(t *testing.T) {
-	if testEmulator == nil {
-		t.Skip("needs the emulator to create a user; user namespaces against a real Quay are covered once quay_user exists")
-	}
 	user := acctest.RandomWithPrefix("tfacc")
-	testEmulator.AddUser(user, user+"@example.com", false)
 	addr := "quay_quota.test"
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             testAccCheckQuotaDestroy,
-		Steps: []resource.TestStep{
-			{
-				Config: fmt.Sprintf(`
+	cfg := fmt.Sprintf(`
+resource "quay_user" "test" {
+  username = %q
+  email    = "%s@example.com"
+}
 resource "quay_quota" "test" {
-  namespace = %q
+  namespace = quay_user.test.username
   limit     = "3 GiB"
   limits    = [{ type = "Reject", threshold_percent = 95 }]
 }
 data "quay_quota" "test" {
   namespace  = quay_quota.test.namespace
   depends_on = [quay_quota.test]
-}`, user),
+}`, user, user)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckQuotaDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("limits"), knownvalue.SetExact([]knownvalue.Check{limitCheck("Reject", 95)})),
 					statecheck.ExpectKnownValue("data.quay_quota.test", tfjsonpath.New("limit_bytes"), knownvalue.Int64Exact(3<<30)),
-					statecheck.ExpectKnownValue("data.quay_quota.test", tfjsonpath.New("used_bytes"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.quay_quota.test", tfjsonpath.New("used_bytes"), knownvalue.Int64Exact(0)),
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -291,6 +292,21 @@ data "quay_quota" "test" {
 				ImportStateVerify:                    true,
 				ImportStateVerifyIdentifierAttribute: "namespace",
 				ImportStateVerifyIgnore:              []string{"limit"}, // the import cannot know how the size was spelled
+			},
+			{
+				// A user's usage comes from the superuser user view.
+				PreConfig: func() {
+					if testEmulator != nil {
+						testEmulator.SetNamespaceUsage(user, 4096)
+					}
+				},
+				Config: cfg,
+				Check: func(s *terraform.State) error {
+					if testEmulator == nil {
+						return nil
+					}
+					return resource.TestCheckResourceAttr("data.quay_quota.test", "used_bytes", "4096")(s)
+				},
 			},
 		},
 	})

@@ -14,10 +14,14 @@ resource "quay_quota" "builds" {
   ]
 }
 
-# User namespaces work the same way, and a size may be given in bytes.
-# Without limits, any superuser can manage the quota:
-#
-# resource "quay_quota" "alice" {
-#   namespace   = "alice"
-#   limit_bytes = 5000000000
-# }
+# A user namespace works the same way, and a size may be given in bytes.
+# Without limits, any superuser can manage the quota.
+resource "quay_user" "alice" {
+  username = "alice"
+  email    = "alice@example.com"
+}
+
+resource "quay_quota" "alice" {
+  namespace   = quay_user.alice.username
+  limit_bytes = 5000000000
+}
