@@ -55,5 +55,12 @@ func (s *Server) buildRoutes() *router {
 		rt.handle("DELETE", "/api/v1/superuser/users/{username}", s.deleteUser)
 	}
 
+	if s.quotaEnabled() && f.SuperUsers {
+		s.registerQuotaRoutes(rt)
+	}
+	if f.SuperUsers {
+		s.registerServiceKeyRoutes(rt)
+	}
+
 	return rt
 }

@@ -16,13 +16,16 @@ type state struct {
 	namespaces map[string]*namespace // users and organizations share one name space
 	tokens     map[string]*token
 	nextID     int64 // DB ids (quotas, limits)
+
+	serviceKeys map[string]*serviceKey // by kid; see servicekeys.go
 }
 
 func newState() *state {
 	return &state{
-		namespaces: map[string]*namespace{},
-		tokens:     map[string]*token{},
-		nextID:     1,
+		namespaces:  map[string]*namespace{},
+		tokens:      map[string]*token{},
+		nextID:      1,
+		serviceKeys: map[string]*serviceKey{},
 	}
 }
 
@@ -52,6 +55,10 @@ type namespace struct {
 	teams               []*team // in creation order
 	apps                []*application
 	proxyCache          *proxyCacheConfig
+
+	// Users and organizations: storage quota (quotas.go); dropped with the namespace.
+	quota     *quota
+	usedBytes int64
 }
 
 // team is an organization team with its members and pending invitations.

@@ -210,6 +210,8 @@ func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewUserResource,
 		NewOAuthApplicationResource,
 		NewProxyCacheResource,
+		NewQuotaResource,
+		NewServiceKeyResource,
 	}
 }
 
@@ -223,6 +225,9 @@ func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewOAuthApplicationDataSource,
 		NewOAuthApplicationsDataSource,
 		NewProxyCacheDataSource,
+		NewQuotaDataSource,
+		NewServiceKeyDataSource,
+		NewServiceKeysDataSource,
 	}
 }
 

@@ -16,6 +16,8 @@ type User struct {
 	Verified  bool   `json:"verified"`
 	SuperUser bool   `json:"super_user"`
 	Enabled   bool   `json:"enabled"`
+	// QuotaReport is set when quota management is on.
+	QuotaReport *QuotaReport `json:"quota_report"`
 }
 
 // CreateUserRequest is the body of POST /api/v1/superuser/users/.

@@ -1,0 +1,4 @@
+import {
+  to = quay_quota.builds
+  id = "builds"
+}
