@@ -654,3 +654,24 @@ func (s *Server) suDeleteQuota(r *request) {
 	ns.quota = nil
 	r.noContent()
 }
+
+// Quotas describes every quota as "namespace:limit_bytes:Type/percent,...",
+// limits sorted, for test assertions.
+func (s *Server) Quotas() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, ns := range s.state.namespaces {
+		if ns.quota == nil {
+			continue
+		}
+		var limits []string
+		for _, l := range ns.quota.limits {
+			limits = append(limits, fmt.Sprintf("%s/%d", l.kind, l.percent))
+		}
+		sort.Strings(limits)
+		out = append(out, fmt.Sprintf("%s:%d:%s", ns.name, ns.quota.limitBytes, strings.Join(limits, ",")))
+	}
+	sort.Strings(out)
+	return out
+}

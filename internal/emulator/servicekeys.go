@@ -486,3 +486,16 @@ func jsonKind(raw json.RawMessage) string {
 		return "number"
 	}
 }
+
+// ServiceKeys lists every key as "service/kid", Quay's own included, for
+// test assertions.
+func (s *Server) ServiceKeys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, k := range s.state.serviceKeys {
+		out = append(out, k.service+"/"+k.kid)
+	}
+	sort.Strings(out)
+	return out
+}

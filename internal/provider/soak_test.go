@@ -54,6 +54,25 @@ var soakKinds = []soakKind{
 		quayKeys: func(emu *emulator.Server) []string { return emu.ProxyCaches() },
 	},
 	{
+		typ: "quay_quota",
+		stateKey: func(v map[string]any) string {
+			var limits []string
+			list, _ := v["limits"].([]any)
+			for _, l := range list {
+				m, _ := l.(map[string]any)
+				limits = append(limits, fmt.Sprintf("%s/%d", str(m["type"]), num(m["threshold_percent"])))
+			}
+			sort.Strings(limits)
+			return fmt.Sprintf("%s:%d:%s", str(v["namespace"]), num(v["limit_bytes"]), strings.Join(limits, ","))
+		},
+		quayKeys: func(emu *emulator.Server) []string { return emu.Quotas() },
+	},
+	{
+		typ:      "quay_service_key",
+		stateKey: func(v map[string]any) string { return str(v["service"]) + "/" + str(v["kid"]) },
+		quayKeys: func(emu *emulator.Server) []string { return emu.ServiceKeys() },
+	},
+	{
 		typ:      "quay_user",
 		stateKey: func(v map[string]any) string { return str(v["username"]) },
 		quayKeys: func(emu *emulator.Server) []string { return emu.Users() },
@@ -122,6 +141,33 @@ resource "quay_org_member" "m%d" {
   secret_version = %d
 }
 `, i, i, i, cycle, cycle)
+	}
+	// A quota whose size and limits change, and service keys renamed,
+	// re-dated and replaced (a removed metadata key forces replacement).
+	sizes := []string{"10 GiB", "20 GiB", "5000000000"}
+	limitSets := []string{
+		`[{ type = "Warning", threshold_percent = 80 }]`,
+		`[{ type = "Warning", threshold_percent = 70 }, { type = "Reject", threshold_percent = 100 }]`,
+		`[{ type = "Reject", threshold_percent = 95 }]`,
+	}
+	fmt.Fprintf(&b, `resource "quay_quota" "q" {
+  namespace = quay_organization.o1.name
+  limit     = %q
+  limits    = %s
+}
+`, sizes[cycle%len(sizes)], limitSets[cycle%len(limitSets)])
+	for i := 0; i < 2; i++ {
+		metadata := `{ owner = "soak" }`
+		if cycle%2 == 1 && i == 0 {
+			metadata = `{ owner = "soak", cycle = "odd" }`
+		}
+		fmt.Fprintf(&b, `resource "quay_service_key" "k%d" {
+  service    = "%s_svc%d"
+  name       = "soak key %d cycle %d"
+  expiration = "2099-0%d-01T00:00:00Z"
+  metadata   = %s
+}
+`, i, prefix, i, i, cycle, 1+cycle%9, metadata)
 	}
 	upstreams := []string{"quay.io", "docker.io/library", "ghcr.io"}
 	fmt.Fprintf(&b, `resource "quay_proxy_cache" "p" {
@@ -212,6 +258,12 @@ func withPrefix(keys []string, prefix string) []string {
 func str(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// num reads a JSON number from `terraform show -json`.
+func num(v any) int64 {
+	f, _ := v.(float64)
+	return int64(f)
 }
 
 func envInt(t *testing.T, name string, def int) int {
