@@ -155,6 +155,61 @@ var badInputCorpus = []badInput{
   upstream_registry_username = "robot"
 }`, `upstream_registry_password_wo`},
 	{"proxy data source org", "organization", `data "quay_proxy_cache" "x" { organization = "a" }`, `string length must be between 2 and 255`},
+	{"quota size zero", "limit", `resource "quay_quota" "x" {
+  namespace = "acme"
+  limit     = "0 GiB"
+}`, `larger than zero`},
+	{"quota size in B", "limit", `resource "quay_quota" "x" {
+  namespace = "acme"
+  limit     = "100B"
+}`, `does not accept the unit "B"`},
+	{"quota size decimal", "limit", `resource "quay_quota" "x" {
+  namespace = "acme"
+  limit     = "1.5 GiB"
+}`, `unknown unit`},
+	{"quota bytes zero", "limit_bytes", `resource "quay_quota" "x" {
+  namespace   = "acme"
+  limit_bytes = 0
+}`, `value must be at least 1`},
+	{"quota threshold zero", "limits", `resource "quay_quota" "x" {
+  namespace = "acme"
+  limit     = "1 GiB"
+  limits    = [{ type = "Warning", threshold_percent = 0 }]
+}`, `between 1 and 100`},
+	{"quota threshold 101", "limits", `resource "quay_quota" "x" {
+  namespace = "acme"
+  limit     = "1 GiB"
+  limits    = [{ type = "Reject", threshold_percent = 101 }]
+}`, `between 1 and 100`},
+	{"quota limit type", "limits", `resource "quay_quota" "x" {
+  namespace = "acme"
+  limit     = "1 GiB"
+  limits    = [{ type = "Info", threshold_percent = 50 }]
+}`, `must be one of`},
+	{"quota namespace", "namespace", `resource "quay_quota" "x" {
+  namespace = "Bad Name"
+  limit     = "1 GiB"
+}`, `must be a valid Quay namespace name`},
+	{"service key service", "service", `resource "quay_service_key" "x" {
+  service    = "Bad-Service"
+  expiration = null
+}`, `must contain only lowercase letters, digits and '_'`},
+	{"service key name", "name", `resource "quay_service_key" "x" {
+  service = "ok"
+  name    = "semi;colon"
+}`, `may contain only letters, digits, whitespace`},
+	{"service key past expiration", "expiration", `resource "quay_service_key" "x" {
+  service    = "ok"
+  expiration = "2001-01-01T00:00:00Z"
+}`, `Expiration is in the past`},
+	{"service key expiration format", "expiration", `resource "quay_service_key" "x" {
+  service    = "ok"
+  expiration = "tomorrow"
+}`, `must be an RFC 3339 timestamp`},
+	{"service key reserved metadata", "metadata", `resource "quay_service_key" "x" {
+  service  = "ok"
+  metadata = { creator = "me" }
+}`, `value must be none of`},
 	{"provider timeout zero", "request_timeout_seconds", `provider "quay" { request_timeout_seconds = 0 }
 data "quay_organization" "x" { name = "platform" }`, `value must be between 1 and 3600`},
 	{"provider retries negative", "max_retries", `provider "quay" { max_retries = -1 }
