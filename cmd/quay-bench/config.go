@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// generate writes a realistic configuration of n resources: organizations,
+// each with teams, users who are members, an OAuth application and a
+// quota, in that proportion. With changed, every tenth resource gets an
+// in-place update.
+func generate(prefix string, n int, changed bool) string {
+	var b strings.Builder
+	count := 0
+	add := func(block string) bool {
+		if count >= n {
+			return false
+		}
+		count++
+		b.WriteString(block)
+		return true
+	}
+	// pick reports whether resource i is in the updated 10%.
+	pick := func() bool { return changed && count%10 == 0 }
+	for unit := 0; count < n; unit++ {
+		org := fmt.Sprintf("%s-o%d", prefix, unit)
+		exp := 1209600
+		if pick() {
+			exp = 604800
+		}
+		add(fmt.Sprintf("resource \"quay_organization\" \"o%d\" {\n  name             = %q\n  tag_expiration_s = %d\n}\n", unit, org, exp))
+		for t := 0; t < 2; t++ {
+			desc := "team"
+			if pick() {
+				desc = "team (updated)"
+			}
+			add(fmt.Sprintf("resource \"quay_team\" \"t%d_%d\" {\n  organization = quay_organization.o%d.name\n  name         = \"team%d\"\n  role         = \"member\"\n  description  = %q\n}\n", unit, t, unit, t, desc))
+		}
+		for u := 0; u < 2; u++ {
+			email := fmt.Sprintf("%s-u%d@example.com", org, u)
+			if pick() {
+				email = fmt.Sprintf("%s-u%d-new@example.com", org, u)
+			}
+			add(fmt.Sprintf("resource \"quay_user\" \"u%d_%d\" {\n  username = \"%s-u%d\"\n  email    = %q\n}\n", unit, u, org, u, email))
+			teams := fmt.Sprintf("quay_team.t%d_%d.name", unit, u)
+			if pick() {
+				teams = fmt.Sprintf("quay_team.t%d_0.name, quay_team.t%d_1.name", unit, unit)
+			}
+			add(fmt.Sprintf("resource \"quay_org_member\" \"m%d_%d\" {\n  organization = quay_organization.o%d.name\n  username     = quay_user.u%d_%d.username\n  teams        = [%s]\n}\n", unit, u, unit, unit, u, teams))
+		}
+		desc := "CI"
+		if pick() {
+			desc = "CI (updated)"
+		}
+		add(fmt.Sprintf("resource \"quay_oauth_application\" \"a%d\" {\n  organization = quay_organization.o%d.name\n  name         = \"ci\"\n  description  = %q\n}\n", unit, unit, desc))
+		size := "10 GiB"
+		if pick() {
+			size = "20 GiB"
+		}
+		add(fmt.Sprintf("resource \"quay_quota\" \"q%d\" {\n  namespace = quay_organization.o%d.name\n  limit     = %q\n}\n", unit, unit, size))
+	}
+	return b.String()
+}
