@@ -72,8 +72,11 @@ func drawChart(path string, results []Result) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	return png.Encode(f, img)
+	if err := png.Encode(f, img); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func line(img *image.RGBA, x0, y0, x1, y1 int, c color.Color) {

@@ -12,13 +12,11 @@ import (
 func generate(prefix string, n int, changed bool) string {
 	var b strings.Builder
 	count := 0
-	add := func(block string) bool {
-		if count >= n {
-			return false
+	add := func(block string) {
+		if count < n {
+			count++
+			b.WriteString(block)
 		}
-		count++
-		b.WriteString(block)
-		return true
 	}
 	// pick reports whether resource i is in the updated 10%.
 	pick := func() bool { return changed && count%10 == 0 }

@@ -66,7 +66,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(work)
+	defer func() { _ = os.RemoveAll(work) }()
 
 	bin := filepath.Join(work, "bin")
 	log.Printf("building the provider")
@@ -90,7 +90,7 @@ func main() {
 		emu.SetBaseURL(url)
 		srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 		go func() { _ = srv.Serve(ln) }()
-		defer srv.Close()
+		defer func() { _ = srv.Close() }()
 		log.Printf("emulator on %s with %s latency", url, *latency)
 	} else {
 		*latency = 0
