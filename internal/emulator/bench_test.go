@@ -25,7 +25,7 @@ func BenchmarkRouterMatch(b *testing.B) {
 }
 
 // benchServe sends requests straight to ServeHTTP, without a network.
-func benchServe(b *testing.B, s *Server, method, path, token, body string) int {
+func benchServe(s *Server, method, path, token, body string) int {
 	var req *http.Request
 	if body != "" {
 		req = httptest.NewRequest(method, path, strings.NewReader(body))
@@ -45,7 +45,7 @@ func BenchmarkEmulatorCreateOrganization(b *testing.B) {
 	tok := s.IssueToken("admin")
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		if code := benchServe(b, s, "POST", "/api/v1/organization/", tok, fmt.Sprintf(`{"name":"org%d"}`, i)); code != 201 {
+		if code := benchServe(s, "POST", "/api/v1/organization/", tok, fmt.Sprintf(`{"name":"org%d"}`, i)); code != 201 {
 			b.Fatalf("status %d", code)
 		}
 	}
@@ -57,13 +57,13 @@ func BenchmarkEmulatorGetOrganization(b *testing.B) {
 	s := New(DefaultConfig())
 	s.AddUser("admin", "admin@example.com", true)
 	tok := s.IssueToken("admin")
-	benchServe(b, s, "POST", "/api/v1/organization/", tok, `{"name":"acme"}`)
+	benchServe(s, "POST", "/api/v1/organization/", tok, `{"name":"acme"}`)
 	for i := 0; i < 50; i++ {
-		benchServe(b, s, "PUT", fmt.Sprintf("/api/v1/organization/acme/team/team%d", i), tok, `{"role":"member"}`)
+		benchServe(s, "PUT", fmt.Sprintf("/api/v1/organization/acme/team/team%d", i), tok, `{"role":"member"}`)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if code := benchServe(b, s, "GET", "/api/v1/organization/acme", tok, ""); code != 200 {
+		if code := benchServe(s, "GET", "/api/v1/organization/acme", tok, ""); code != 200 {
 			b.Fatalf("status %d", code)
 		}
 	}
