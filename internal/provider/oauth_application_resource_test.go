@@ -14,22 +14,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
+var testAccCheckApplicationOnlyDestroy = checkDestroyed("quay_oauth_application", func(ctx context.Context, c *quay.Client, a map[string]string) (string, error) {
+	_, err := c.GetApplication(ctx, a["organization"], a["client_id"])
+	return a["organization"] + "/" + a["client_id"], err
+})
+
 func testAccCheckApplicationDestroy(s *terraform.State) error {
-	c, err := newCheckClient()
-	if err != nil {
+	if err := testAccCheckApplicationOnlyDestroy(s); err != nil {
 		return err
-	}
-	for _, rs := range s.RootModule().Resources {
-		if rs.Type != "quay_oauth_application" {
-			continue
-		}
-		org, id := rs.Primary.Attributes["organization"], rs.Primary.Attributes["client_id"]
-		_, err := c.GetApplication(context.Background(), org, id)
-		if err := checkGone("application", org+"/"+id, err); err != nil {
-			return err
-		}
 	}
 	return testAccCheckOrganizationDestroy(s)
 }

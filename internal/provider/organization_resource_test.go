@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
 func TestAccOrganization_lifecycle(t *testing.T) {
@@ -211,20 +213,7 @@ func getOrgErr(t *testing.T, name string) error {
 	return err
 }
 
-func testAccCheckOrganizationDestroy(s *terraform.State) error {
-	c, err := newCheckClient()
-	if err != nil {
-		return err
-	}
-	for _, rs := range s.RootModule().Resources {
-		if rs.Type != "quay_organization" {
-			continue
-		}
-		name := rs.Primary.Attributes["name"]
-		_, err := c.GetOrganization(context.Background(), name)
-		if err := checkGone("organization", name, err); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+var testAccCheckOrganizationDestroy = checkDestroyed("quay_organization", func(ctx context.Context, c *quay.Client, a map[string]string) (string, error) {
+	_, err := c.GetOrganization(ctx, a["name"])
+	return a["name"], err
+})

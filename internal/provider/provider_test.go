@@ -10,6 +10,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/quaytf/terraform-provider-quay/internal/emulator"
 	"github.com/quaytf/terraform-provider-quay/internal/quay"
@@ -108,4 +110,25 @@ func quietCLIConfig() {
 	}
 	f.Close()
 	os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
+}
+
+// checkDestroyed builds a CheckDestroy: for every resource of type typ left
+// in state, lookup asks Quay for the object, which must be gone.
+func checkDestroyed(typ string, lookup func(ctx context.Context, c *quay.Client, attrs map[string]string) (name string, err error)) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		c, err := newCheckClient()
+		if err != nil {
+			return err
+		}
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != typ {
+				continue
+			}
+			name, err := lookup(context.Background(), c, rs.Primary.Attributes)
+			if err := checkGone(typ, name, err); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }

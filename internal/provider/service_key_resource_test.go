@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
 func serviceKeyConfig(body string) string {
@@ -301,20 +303,7 @@ data "quay_service_keys" "all" {
 	})
 }
 
-func testAccCheckServiceKeyDestroy(s *terraform.State) error {
-	c, err := newCheckClient()
-	if err != nil {
-		return err
-	}
-	for _, rs := range s.RootModule().Resources {
-		if rs.Type != "quay_service_key" {
-			continue
-		}
-		kid := rs.Primary.Attributes["kid"]
-		_, err := c.GetServiceKey(context.Background(), kid)
-		if err := checkGone("service key", kid, err); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+var testAccCheckServiceKeyDestroy = checkDestroyed("quay_service_key", func(ctx context.Context, c *quay.Client, a map[string]string) (string, error) {
+	_, err := c.GetServiceKey(ctx, a["kid"])
+	return a["kid"], err
+})

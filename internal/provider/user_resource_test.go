@@ -13,26 +13,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
-func testAccCheckUserDestroy(s *terraform.State) error {
-	c, err := newCheckClient()
-	if err != nil {
-		return err
-	}
-	for _, rs := range s.RootModule().Resources {
-		if rs.Type != "quay_user" {
-			continue
-		}
-		name := rs.Primary.Attributes["username"]
-		_, err := c.GetUser(context.Background(), name)
-		if err := checkGone("user", name, err); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+var testAccCheckUserDestroy = checkDestroyed("quay_user", func(ctx context.Context, c *quay.Client, a map[string]string) (string, error) {
+	_, err := c.GetUser(ctx, a["username"])
+	return a["username"], err
+})
 
 // Write-only attributes need Terraform 1.11+.
 var writeOnlyVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)}
