@@ -391,15 +391,19 @@ func (r *quotaResource) Create(ctx context.Context, req resource.CreateRequest, 
 		}
 	}
 
-	q, err = c.FindQuota(ctx, p, ns)
-	if err == nil && q == nil {
-		err = fmt.Errorf("the quota of %q disappeared", ns)
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Quota of %q was created but could not be read back", ns), err)
-		plan.ID = types.Int64Value(id)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		return
+	// Read again only when limits were added; otherwise the list above
+	// already shows the whole quota.
+	if len(wanted) > 0 {
+		q, err = c.FindQuota(ctx, p, ns)
+		if err == nil && q == nil {
+			err = fmt.Errorf("the quota of %q disappeared", ns)
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Quota of %q was created but could not be read back", ns), err)
+			plan.ID = types.Int64Value(id)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			return
+		}
 	}
 	setQuotaState(q, &plan, plan.Limits, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
