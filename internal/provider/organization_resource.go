@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -51,9 +50,6 @@ type organizationResourceModel struct {
 type organizationIdentityModel struct {
 	Name types.String `tfsdk:"name"`
 }
-
-// organizationDeleteTimeout bounds the wait for Quay's asynchronous delete.
-const organizationDeleteTimeout = 2 * time.Minute
 
 func (r *organizationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_organization"
@@ -174,8 +170,11 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		update.TagExpirationS = plan.TagExpirationS.ValueInt64Pointer()
 		needUpdate = true
 	}
+	// Quay's PUT answers with the full organization view, so it doubles as
+	// the read-back; without a PUT the organization is read.
+	var org *quay.Organization
 	if needUpdate {
-		if _, err := c.UpdateOrganization(ctx, name, update); err != nil {
+		if org, err = c.UpdateOrganization(ctx, name, update); err != nil {
 			// Roll back so a failed create leaves nothing behind.
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to configure new organization %q", name), err)
 			if delErr := c.DeleteOrganization(ctx, name); delErr != nil && !quay.IsNotFound(delErr) {
@@ -188,10 +187,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 			}
 			return
 		}
-	}
-
-	org, err := c.GetOrganization(ctx, name)
-	if err != nil {
+	} else if org, err = c.GetOrganization(ctx, name); err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Organization %q was created but could not be read back", name), err)
 		// Keep the object in state (tainted) so it is not orphaned.
 		plan.TagExpirationS = types.Int64Null()
@@ -258,9 +254,13 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		update.TagExpirationS = plan.TagExpirationS.ValueInt64Pointer()
 	}
 
-	_, updateErr := r.data.client.UpdateOrganization(ctx, name, update)
-	// Re-read whatever happened: a failed PUT may have saved some fields.
-	org, err := r.data.client.GetOrganization(ctx, name)
+	// A successful PUT answers with the full organization view. A failed
+	// one may still have saved some fields, so then the org is read again.
+	org, updateErr := r.data.client.UpdateOrganization(ctx, name, update)
+	var err error
+	if updateErr != nil {
+		org, err = r.data.client.GetOrganization(ctx, name)
+	}
 	if err != nil {
 		if updateErr != nil {
 			err = updateErr
@@ -297,20 +297,10 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	name := state.Name.ValueString()
 	c := r.data.client
+	// Quay renames the org out of the way before it answers and purges it
+	// later, so a GET answers 404 at once: there is nothing to wait for.
 	if err := c.DeleteOrganization(ctx, name); err != nil && !quay.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to delete organization %q", name), err)
-		return
-	}
-	err := waitUntilGone(ctx, organizationDeleteTimeout, func(ctx context.Context) (bool, error) {
-		_, err := c.GetOrganization(ctx, name)
-		if quay.IsNotFound(err) {
-			return true, nil
-		}
-		return false, err
-	})
-	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Organization %q was not deleted", name),
-			"Quay accepted the deletion but the organization is still readable: "+err.Error())
 	}
 }
 

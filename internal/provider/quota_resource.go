@@ -332,34 +332,29 @@ func (r *quotaResource) Create(ctx context.Context, req resource.CreateRequest, 
 	ns := plan.Namespace.ValueString()
 	p := r.quotaPath()
 
-	// Look first: Quay's superuser create answers a bare 500 for a missing
-	// namespace, and a clear "already has a quota" beats Quay's wording.
-	existing, err := c.FindQuota(ctx, p, ns)
-	switch {
-	case quay.IsNotFound(err):
-		resp.Diagnostics.AddAttributeError(path.Root("namespace"), fmt.Sprintf("Namespace %q does not exist", ns),
-			"There is no organization or user of that name in Quay: "+quay.ErrorMessage(err))
-		return
-	case err != nil:
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read the quotas of %q", ns), err)
-		return
-	case existing != nil:
-		resp.Diagnostics.AddAttributeError(path.Root("namespace"), fmt.Sprintf("Namespace %q already has a quota", ns),
-			fmt.Sprintf("Quay allows one quota per namespace, and %q has one (id %d, %d bytes). Import it with: terraform import <address> %s", ns, *existing.ID, existing.LimitBytes, ns))
-		return
-	}
-
 	bytes := plan.LimitBytes.ValueInt64()
-	err = c.CreateQuota(ctx, p, ns, bytes)
-	if err != nil && quay.IsAmbiguous(err) {
-		if q, findErr := c.FindQuota(ctx, p, ns); findErr == nil && q != nil {
+	if err := c.CreateQuota(ctx, p, ns, bytes); err != nil {
+		// Only a failed create pays for a look at the namespace: it tells a
+		// missing namespace (which Quay's superuser path answers with a bare
+		// 500) and an existing quota apart, and finds a quota that a create
+		// whose answer was lost did make.
+		existing, findErr := c.FindQuota(ctx, p, ns)
+		switch {
+		case quay.IsNotFound(findErr):
+			resp.Diagnostics.AddAttributeError(path.Root("namespace"), fmt.Sprintf("Namespace %q does not exist", ns),
+				"There is no organization or user of that name in Quay: "+quay.ErrorMessage(findErr))
+			return
+		case existing != nil && quay.IsAmbiguous(err):
 			tflog.Warn(ctx, "quota create failed ambiguously but the quota exists; adopting it", map[string]any{"namespace": ns, "error": err.Error()})
-			err = nil
+		case existing != nil:
+			resp.Diagnostics.AddAttributeError(path.Root("namespace"), fmt.Sprintf("Namespace %q already has a quota", ns),
+				fmt.Sprintf("Quay allows one quota per namespace, and %q has one (id %d, %d bytes). Import it with: terraform import <address> %s\n\nQuay said: %s",
+					ns, *existing.ID, existing.LimitBytes, ns, quay.ErrorMessage(err)))
+			return
+		default:
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to create the quota of %q", ns), err)
+			return
 		}
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to create the quota of %q", ns), err)
-		return
 	}
 	// Quay answers "Created" without an id: list to find it.
 	q, err := c.FindQuota(ctx, p, ns)
@@ -451,26 +446,33 @@ func (r *quotaResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	p := r.quotaPath()
 	id := state.ID.ValueInt64()
 
-	var updateErr error
+	// q is the quota as Quay's resize answered it, while that is still
+	// the whole truth; otherwise the quota is read again at the end.
+	var q *quay.Quota
 	if !plan.LimitBytes.Equal(state.LimitBytes) {
 		// limit_bytes is at least 1 here: Quay would silently ignore a 0.
-		if _, err := c.UpdateQuota(ctx, p, ns, id, plan.LimitBytes.ValueInt64()); err != nil {
-			updateErr = err
+		var err error
+		if q, err = c.UpdateQuota(ctx, p, ns, id, plan.LimitBytes.ValueInt64()); err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to resize the quota of %q", ns), err)
 		}
 	}
-	if updateErr == nil {
-		r.updateLimits(ctx, ns, id, limitsOf(ctx, state.Limits, &resp.Diagnostics), limitsOf(ctx, plan.Limits, &resp.Diagnostics), &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		if r.updateLimits(ctx, ns, id, limitsOf(ctx, state.Limits, &resp.Diagnostics), limitsOf(ctx, plan.Limits, &resp.Diagnostics), &resp.Diagnostics) {
+			q = nil
+		}
 	}
 
-	// Re-read whatever happened, so state shows what Quay really has.
-	q, err := c.FindQuota(ctx, p, ns)
-	if err == nil && q == nil {
-		err = fmt.Errorf("the quota of %q no longer exists", ns)
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read the quota of %q after updating it", ns), err)
-		return
+	// Re-read after any error or limit change, so state shows what Quay has.
+	if q == nil || resp.Diagnostics.HasError() {
+		var err error
+		q, err = c.FindQuota(ctx, p, ns)
+		if err == nil && q == nil {
+			err = fmt.Errorf("the quota of %q no longer exists", ns)
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read the quota of %q after updating it", ns), err)
+			return
+		}
 	}
 	ref := plan.Limits
 	if resp.Diagnostics.HasError() {
@@ -483,17 +485,17 @@ func (r *quotaResource) Update(ctx context.Context, req resource.UpdateRequest, 
 
 // updateLimits changes the quota's limits one by one: a removed and an
 // added limit of the same type become one update of the threshold; the
-// rest are deleted and created.
-func (r *quotaResource) updateLimits(ctx context.Context, ns string, quotaID int64, prior, wanted []quotaLimitModel, diags *diag.Diagnostics) {
+// rest are deleted and created. It reports whether it called Quay at all.
+func (r *quotaResource) updateLimits(ctx context.Context, ns string, quotaID int64, prior, wanted []quotaLimitModel, diags *diag.Diagnostics) bool {
 	add, remove := diffLimits(prior, wanted)
 	if len(add) == 0 && len(remove) == 0 {
-		return
+		return false
 	}
 	c := r.data.client
 	current, err := c.ListQuotaLimits(ctx, ns, quotaID)
 	if err != nil {
 		limitError(diags, fmt.Sprintf("Unable to list the limits of the quota of %q", ns), err)
-		return
+		return true
 	}
 	ids := map[string]int64{}
 	for _, l := range current {
@@ -523,7 +525,7 @@ func (r *quotaResource) updateLimits(ctx context.Context, ns string, quotaID int
 		}
 		if err := c.DeleteQuotaLimit(ctx, ns, quotaID, id); err != nil && !quay.IsNotFound(err) {
 			limitError(diags, fmt.Sprintf("Unable to remove the %s limit at %d%% from the quota of %q", old.Type.ValueString(), old.ThresholdPercent.ValueInt64(), ns), err)
-			return
+			return true
 		}
 	}
 	for _, pr := range pairs {
@@ -540,15 +542,16 @@ func (r *quotaResource) updateLimits(ctx context.Context, ns string, quotaID int
 		}
 		if err != nil {
 			limitError(diags, fmt.Sprintf("Unable to change the %s limit of the quota of %q from %d%% to %d%%", old.Type.ValueString(), ns, old.ThresholdPercent.ValueInt64(), n.ThresholdPercent.ValueInt64()), err)
-			return
+			return true
 		}
 	}
 	for _, n := range add {
 		if err := c.CreateQuotaLimit(ctx, ns, quotaID, n.Type.ValueString(), n.ThresholdPercent.ValueInt64()); err != nil {
 			limitError(diags, fmt.Sprintf("Unable to add the %s limit at %d%% to the quota of %q", n.Type.ValueString(), n.ThresholdPercent.ValueInt64(), ns), err)
-			return
+			return true
 		}
 	}
+	return true
 }
 
 func (r *quotaResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

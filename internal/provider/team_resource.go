@@ -177,12 +177,16 @@ func (r *teamResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if !res.NewTeam {
 		tflog.Warn(ctx, "team already existed in Quay; it is now managed by Terraform", map[string]any{"organization": org, "team": name})
 	}
-	r.readInto(ctx, &plan, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	setTeamResult(res, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setTeamIdentity(ctx, org, name, resp.Identity, &resp.Diagnostics)
+}
+
+// setTeamResult copies Quay's answer to a team PUT into m. The answer shows
+// the team as stored after the call, so it serves as the read-back.
+func setTeamResult(res *quay.TeamResult, m *teamResourceModel) {
+	m.Role = types.StringValue(res.Role)
+	m.Description = types.StringValue(res.Description)
 }
 
 // readInto refreshes m from the organization view (Quay has no single-team
@@ -238,16 +242,12 @@ func (r *teamResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	org, name := plan.Organization.ValueString(), plan.Name.ValueString()
-	if _, err := r.data.client.UpsertTeam(ctx, org, name, quay.TeamRequest{Role: plan.Role.ValueString(), Description: plan.Description.ValueStringPointer()}); err != nil {
+	res, err := r.data.client.UpsertTeam(ctx, org, name, quay.TeamRequest{Role: plan.Role.ValueString(), Description: plan.Description.ValueStringPointer()})
+	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to update team %s/%s", org, name), err)
 		return
 	}
-	if gone := r.readInto(ctx, &plan, &resp.Diagnostics); gone {
-		resp.Diagnostics.AddError(fmt.Sprintf("Team %s/%s vanished while it was updated", org, name), "Quay accepted the update but no longer lists the team.")
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	setTeamResult(res, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setTeamIdentity(ctx, org, name, resp.Identity, &resp.Diagnostics)
 }
