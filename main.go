@@ -1,12 +1,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/quaytf/terraform-provider-quay/internal/provider"
 )
@@ -20,10 +19,11 @@ func main() {
 	flag.Parse()
 	quietUnreadLogs()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/quaytf/quay",
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve("registry.terraform.io/quaytf/quay", provider.NewServer(version), opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}
