@@ -4,6 +4,7 @@ import (
 	"flag"
 	"log"
 	"os"
+	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -14,13 +15,14 @@ import (
 var version = "dev"
 
 func main() {
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	var debugMode bool
+	flag.BoolVar(&debugMode, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 	quietUnreadLogs()
+	collectGarbageLessOften()
 
 	var opts []tf6server.ServeOpt
-	if debug {
+	if debugMode {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
 	err := tf6server.Serve("registry.terraform.io/quaytf/quay", provider.NewServer(version), opts...)
@@ -45,5 +47,16 @@ func quietUnreadLogs() {
 	}
 	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO", "TF_LOG_PROVIDER"} {
 		_ = os.Setenv(name, "OFF")
+	}
+}
+
+// collectGarbageLessOften raises the collector's target from 100% to 400%
+// unless GOGC is set. The provider keeps almost nothing between calls (a
+// few MiB), so at the default it collects hundreds of times a run; at 400 it
+// used a quarter less CPU and peaked at about 45 MiB instead of 30 (make
+// bench, N=1000).
+func collectGarbageLessOften() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
 	}
 }
