@@ -27,7 +27,9 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 
 // releasingServer passes the calls made once or more per resource through
 // callContext; the rest (schema, configure, once per process) go straight
-// to the framework.
+// to the framework. It only offers tfprotov6.ProviderServer: the optional
+// interfaces for list resources, actions and state stores, which this
+// provider has none of, would need forwarding too.
 type releasingServer struct {
 	tfprotov6.ProviderServer
 }
