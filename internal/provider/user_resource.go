@@ -213,8 +213,9 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if needUpdate {
 		if err := c.UpdateUser(ctx, name, update); err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to set the password or enabled flag of new user %q", name), err)
-			// Roll back: a user without its configured password must not linger.
-			if delErr := c.DeleteUser(ctx, name); delErr != nil && !quay.IsNotFound(delErr) {
+			// Roll back: a user without its configured password must not
+			// linger. The failed update may still have disabled it.
+			if delErr := r.deleteUser(ctx, name, update.Enabled != nil); delErr != nil {
 				resp.Diagnostics.AddError(fmt.Sprintf("User %q was created but could not be removed again", name), quay.ErrorMessage(delErr))
 				plan.GeneratedPassword = generated
 				plan.Superuser = types.BoolValue(false)
@@ -309,16 +310,12 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	setUserIdentity(ctx, name, resp.Identity, &resp.Diagnostics)
 }
 
-func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state userResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+// deleteUser deletes the user and checks that it is gone. Quay answers 204
+// to deleting a disabled user but keeps it, so a user that is (or may be)
+// disabled is enabled first, and one found disabled afterwards, behind
+// Terraform's back, is enabled and deleted once more.
+func (r *userResource) deleteUser(ctx context.Context, name string, disabled bool) error {
 	c := r.data.client
-	name := state.Username.ValueString()
-	// Quay answers 204 to deleting a disabled user but keeps it, so a
-	// disabled user is enabled first. State was refreshed just before.
 	deleteOnce := func(disabled bool) error {
 		if disabled {
 			enable := true
@@ -328,9 +325,11 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		}
 		return c.DeleteUser(ctx, name)
 	}
-	if err := deleteOnce(!state.Enabled.ValueBool()); err != nil && !quay.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to delete user %q", name), err)
-		return
+	if err := deleteOnce(disabled); err != nil {
+		if quay.IsNotFound(err) {
+			return nil
+		}
+		return err
 	}
 	retried := false
 	err := waitUntilGone(ctx, 2*time.Minute, func(ctx context.Context) (bool, error) {
@@ -339,7 +338,6 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 			return true, nil
 		}
 		if err == nil && !u.Enabled && !retried {
-			// Disabled behind Terraform's back since the refresh.
 			retried = true
 			if err := deleteOnce(true); err != nil && !quay.IsNotFound(err) {
 				return false, err
@@ -348,7 +346,22 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return false, err
 	})
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("User %q was not deleted", name), "Quay accepted the deletion but the user is still readable: "+err.Error())
+		return fmt.Errorf("quay accepted the deletion but the user is still readable: %w", err)
+	}
+	return nil
+}
+
+func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state userResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.Username.ValueString()
+	// State was refreshed just before, so Enabled says whether Quay's
+	// disabled-user quirk applies.
+	if err := r.deleteUser(ctx, name, !state.Enabled.ValueBool()); err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to delete user %q", name), err)
 	}
 }
 

@@ -3,7 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"slices"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -15,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/quaytf/terraform-provider-quay/internal/emulator"
 	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
@@ -263,5 +269,49 @@ func TestAccUser_badInput(t *testing.T) {
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps:                    []resource.TestStep{{Config: tc.config, PlanOnly: true, ExpectError: regexp.MustCompile(tc.want)}},
 		})
+	}
+}
+
+// TestAccUser_rollbackOfDisabledUser covers a create whose second step,
+// disabling the new user, is applied by Quay but answered with a 500. The
+// rollback must not trust Quay's 204 for deleting a now disabled user (it
+// keeps it): the user must be gone, so that the next apply can create it.
+func TestAccUser_rollbackOfDisabledUser(t *testing.T) {
+	em := emulator.New(emulator.DefaultConfig())
+	em.AddUser("admin", "admin@example.com", true)
+	name := acctest.RandomWithPrefix("tfacc")
+	var failed atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && r.URL.Path == "/api/v1/superuser/users/"+name && failed.CompareAndSwap(false, true) {
+			em.ServeHTTP(httptest.NewRecorder(), r) // applied, but the answer is lost
+			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+			return
+		}
+		em.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	em.SetBaseURL(srv.URL)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "quay" {
+  url   = %q
+  token = %q
+}
+resource "quay_user" "test" {
+  username = %q
+  email    = "%s@example.com"
+  enabled  = false
+}`, srv.URL, em.IssueToken("admin"), name, name),
+			ExpectError: regexp.MustCompile(`Unable to set the password or enabled flag of new user`),
+		}},
+	})
+	if !failed.Load() {
+		t.Fatal("the disabling PUT was never made")
+	}
+	if slices.Contains(em.Users(), name) {
+		t.Errorf("user %q was left behind by the rolled-back create", name)
 	}
 }
