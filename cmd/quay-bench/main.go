@@ -115,15 +115,10 @@ func main() {
 		emu = emulator.New(cfg)
 		emu.AddUser("admin", "admin@example.com", true)
 		token = emu.IssueToken("admin")
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			log.Fatal(err)
-		}
-		url = "http://" + ln.Addr().String()
+		var stop func()
+		url, stop = serveLoopback(emu)
+		defer stop()
 		emu.SetBaseURL(url)
-		srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
-		go func() { _ = srv.Serve(ln) }()
-		defer func() { _ = srv.Close() }()
 		log.Printf("emulator on %s with %s latency", url, *latency)
 	} else {
 		*latency = 0
@@ -314,11 +309,7 @@ func processCPU() float64 {
 func serveState() string {
 	var mu sync.Mutex
 	states := map[string][]byte{}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	url, _ := serveLoopback(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch r.Method {
@@ -340,9 +331,20 @@ func serveState() string {
 		default:
 			w.WriteHeader(http.StatusMethodNotAllowed)
 		}
-	})}
+	}))
+	return url + "/state"
+}
+
+// serveLoopback serves h on a free port of 127.0.0.1 and returns its base
+// URL and a function that stops it.
+func serveLoopback(h http.Handler) (url string, stop func()) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String() + "/state"
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }
 }
 
 func printTable(results []Result) {

@@ -257,16 +257,12 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 	// A successful PUT answers with the full organization view. A failed
 	// one may still have saved some fields, so then the org is read again.
 	org, updateErr := r.data.client.UpdateOrganization(ctx, name, update)
-	var err error
 	if updateErr != nil {
-		org, err = r.data.client.GetOrganization(ctx, name)
-	}
-	if err != nil {
-		if updateErr != nil {
-			err = updateErr
+		var err error
+		if org, err = r.data.client.GetOrganization(ctx, name); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to update organization %q", name), updateErr)
+			return
 		}
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to update organization %q", name), err)
-		return
 	}
 	result := plan
 	r.setState(ctx, org, &result, &resp.Diagnostics)
