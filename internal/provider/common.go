@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
@@ -120,4 +121,37 @@ func waitUntilGone(ctx context.Context, timeout time.Duration, check func(contex
 		}
 		wait = min(wait*2, 5*time.Second)
 	}
+}
+
+// addAlreadyExistsError refuses a create whose object Quay already has.
+// Quay's create calls are often upserts, so without this check a create
+// would silently take over an object made outside Terraform. what names the
+// object for people ("team platform/ci"), typ and importID give the import
+// command; detail says what Quay has now (may be empty).
+func addAlreadyExistsError(diags *diag.Diagnostics, typ, what, importID, detail string) {
+	msg := fmt.Sprintf("%s already exists in Quay, so Terraform did not change it.", capitalize(what))
+	if detail != "" {
+		msg += " " + detail
+	}
+	msg += fmt.Sprintf("\n\nTo manage it with Terraform, import it first, then plan to see what applying the configuration would change:\n\n"+
+		"  terraform import %s.<name> %s\n\nor add an import block:\n\n  import {\n    to = %s.<name>\n    id = %q\n  }", typ, importID, typ, importID)
+	diags.AddError(fmt.Sprintf("%s already exists", capitalize(what)), msg)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// versionBumped reports whether a rotation counter (secret_version,
+// token_version, ...) changed from one known value to a different one.
+// Setting it for the first time (null to a value, as after an import) or
+// removing it (a value to null) rotates nothing.
+func versionBumped(old, new types.Int64) bool {
+	if old.IsNull() || old.IsUnknown() || new.IsNull() || new.IsUnknown() {
+		return false
+	}
+	return old.ValueInt64() != new.ValueInt64()
 }

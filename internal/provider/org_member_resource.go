@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -55,7 +56,8 @@ func (r *orgMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A user's membership of a Quay organization: the set of the organization's teams the user is in. In Quay a user is a member exactly when they are in at least one team. " +
 			"When Quay sends mail and requires team invitations (`FEATURE_MAILING` and `FEATURE_REQUIRE_TEAM_INVITE`), adding a user who is not yet in the organization creates an invitation the user must accept; `invited` and `pending_teams` show it. " +
-			"Destroying the resource removes the user from every team of the organization.",
+			"A user who is already in the organization (in any of its teams, or invited to one of the configured teams), such as its creator in `owners`, is not taken over: the create fails before changing anything and names the teams the user is in. Import the membership instead (`organization/username`); the next plan then shows the team changes the configuration asks for. " +
+			"Destroying the resource removes the user from every team of the organization and, as Quay's member removal always does, deletes the user's direct permissions on the organization's repositories.",
 		Attributes: map[string]schema.Attribute{
 			"organization": schema.StringAttribute{
 				MarkdownDescription: "Organization name. Changing it replaces the membership.",
@@ -142,7 +144,9 @@ func (r *orgMemberResource) lookup(ctx context.Context, org, user string, candid
 		candidates = o.OrderedTeams
 	}
 	for _, team := range candidates {
-		if slices.Contains(m.teams, team) {
+		// Callers pass the union of planned and stored teams, which repeats
+		// names; a repeated team must not be reported pending twice.
+		if slices.Contains(m.teams, team) || slices.Contains(m.pending, team) {
 			continue
 		}
 		list, err := c.ListTeamMembers(ctx, org, team, true)
@@ -173,6 +177,9 @@ func (r *orgMemberResource) addToTeams(ctx context.Context, org, user string, te
 		if quay.IsAlreadyTeamMember(err) {
 			continue
 		}
+		if quay.IsNotFound(err) {
+			return added, fmt.Errorf("team %q does not exist in organization %q (create it, for example with a quay_team resource, before adding members to it)", team, org)
+		}
 		if err != nil {
 			return added, fmt.Errorf("adding %q to team %q: %w", user, team, err)
 		}
@@ -197,15 +204,24 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	sort.Strings(teams)
-	// Pending invitations from an earlier, failed run must not be repeated;
-	// without invitations Quay's "already a member" answer is enough.
-	known := &membership{}
-	if r.invitesPossible() {
-		var err error
-		if known, err = r.lookup(ctx, org, user, teams); err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read membership of %q in %q", user, org), err)
-			return
+	// A user already in the organization (its creator in owners, someone
+	// added by hand) is an existing membership: refuse before any write.
+	known, err := r.lookup(ctx, org, user, teams)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read membership of %q in %q", user, org), err)
+		return
+	}
+	if len(known.teams) > 0 || len(known.pending) > 0 {
+		var now []string
+		if len(known.teams) > 0 {
+			now = append(now, fmt.Sprintf("%q is in the team(s) %s", user, strings.Join(known.teams, ", ")))
 		}
+		if len(known.pending) > 0 {
+			now = append(now, fmt.Sprintf("%q is invited to the team(s) %s", user, strings.Join(known.pending, ", ")))
+		}
+		addAlreadyExistsError(&resp.Diagnostics, "quay_org_member", fmt.Sprintf("the membership of %q in organization %q", user, org),
+			org+"/"+user, strings.Join(now, "; ")+".")
+		return
 	}
 	added, err := r.addToTeams(ctx, org, user, teams, known)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/quaytf/terraform-provider-quay/internal/emulator"
+	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
 func testAccCheckOrgMemberDestroy(s *terraform.State) error {
@@ -170,6 +171,99 @@ func TestAccOrgMember_lifecycle(t *testing.T) {
 	})
 }
 
+// A user who is already in the organization is not taken over by a create:
+// the apply fails before writing, naming the user's teams and the import
+// command; after the import the plan shows exactly the team changes. The
+// organization's creator (the token's user, in owners) is refused the same
+// way, so its destroy never meets Quay's "only organization admin" refusal.
+func TestAccOrgMember_existingMemberIsNotTakenOver(t *testing.T) {
+	org := acctest.RandomWithPrefix("tfacc")
+	user := org + "-u0"
+	me := testCurrentUser(t)
+	addr := "quay_org_member.m"
+	fixture := memberFixture(org, 1)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckOrgMemberDestroy,
+		Steps: []resource.TestStep{
+			{Config: fixture},
+			{
+				Config: fixture + fmt.Sprintf(`
+resource "quay_org_member" "creator" {
+  organization = quay_organization.test.name
+  username     = %q
+  teams        = [quay_team.alpha.name]
+}`, me),
+				ExpectError: wrappedError("already exists", "is in the team(s) owners.", "terraform import quay_org_member.<name> "+org+"/"+me),
+			},
+			{
+				PreConfig: func() {
+					if _, err := testClient(t).AddTeamMember(context.Background(), org, "alpha", user); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      fixture + memberBlock("m", 0, "beta", "gamma"),
+				ExpectError: wrappedError("already exists", "is in the team(s) alpha.", "terraform import quay_org_member.<name> "+org+"/"+user),
+			},
+			{
+				// Nothing was written, for either user.
+				Config: fixture,
+				Check: resource.ComposeTestCheckFunc(
+					expectTeams(t, org, user, "alpha"),
+					expectTeams(t, org, me, "owners"),
+				),
+			},
+			{
+				Config:             fixture + memberBlock("m", 0, "beta", "gamma"),
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateId:      org + "/" + user,
+				ImportStatePersist: true,
+			},
+			{
+				Config: fixture + memberBlock("m", 0, "beta", "gamma"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("teams"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("beta"), knownvalue.StringExact("gamma")})),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: expectTeams(t, org, user, "beta", "gamma"),
+			},
+		},
+	})
+}
+
+// A team that does not exist is named in the error, not left as a bare 404.
+func TestAccOrgMember_unknownTeam(t *testing.T) {
+	org := acctest.RandomWithPrefix("tfacc")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckOrgMemberDestroy,
+		Steps: []resource.TestStep{{
+			Config: memberFixture(org, 1) + `
+resource "quay_org_member" "m" {
+  organization = quay_organization.test.name
+  username     = quay_user.u0.username
+  teams        = [quay_team.alpha.name, "nosuchteam"]
+}`,
+			ExpectError: wrappedError(`team "nosuchteam" does not exist in organization "` + org + `"`),
+		}, {
+			// The failed create left nothing behind.
+			Config: memberFixture(org, 1),
+			Check: func(*terraform.State) error {
+				if _, err := testClient(t).GetOrgMember(context.Background(), org, org+"-u0"); !quay.IsNotFound(err) {
+					return fmt.Errorf("user is still a member after the failed create (err %v)", err)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
 // TestAccOrgMember_realistic: an organization, three teams and ten members
 // with overlapping teams, applied at Terraform's default parallelism of 10.
 func TestAccOrgMember_realistic(t *testing.T) {
@@ -273,11 +367,18 @@ resource "quay_team" "beta" {
   name         = "beta"
   role         = "member"
 }
+resource "quay_team" "gamma" {
+  organization = quay_organization.test.name
+  name         = "gamma"
+  role         = "member"
+}
 resource "quay_org_member" "m" {
   organization = quay_organization.test.name
   username     = "newcomer"
-  teams        = [quay_team.alpha.name, quay_team.beta.name]
+  teams        = [quay_team.alpha.name, quay_team.%s.name]
 }`
+	changed := fmt.Sprintf(config, "gamma")
+	config = fmt.Sprintf(config, "beta")
 	addr := "quay_org_member.m"
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -308,15 +409,31 @@ resource "quay_org_member" "m" {
 				},
 			},
 			{
+				// Changing the teams while invitations are pending: one
+				// invitation cancelled, one made, state equal to Quay's.
+				Config: changed,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("pending_teams"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("alpha"), knownvalue.StringExact("gamma")})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("teams"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("alpha"), knownvalue.StringExact("gamma")})),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					if n := emu.PendingInvitations("invites"); n != 2 {
+						return fmt.Errorf("pending invitations after the change = %d, want 2", n)
+					}
+					return nil
+				},
+			},
+			{
 				PreConfig: func() { emu.AcceptInvitations("invites", "newcomer") },
-				Config:    config,
+				Config:    changed,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invited"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("pending_teams"), knownvalue.SetExact([]knownvalue.Check{})),
 				},
 				Check: func(*terraform.State) error {
 					got := emu.TeamMemberships("invites")
-					if !slices.Equal(got["alpha"], []string{"newcomer"}) || !slices.Equal(got["beta"], []string{"newcomer"}) {
+					if !slices.Equal(got["alpha"], []string{"newcomer"}) || !slices.Equal(got["gamma"], []string{"newcomer"}) || len(got["beta"]) != 0 {
 						return fmt.Errorf("memberships after acceptance: %v", got)
 					}
 					return nil

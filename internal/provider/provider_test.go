@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -130,4 +132,15 @@ func checkDestroyed(typ string, lookup func(ctx context.Context, c *quay.Client,
 		}
 		return nil
 	}
+}
+
+// wrappedError matches an error that contains each part, in order, however
+// Terraform wrapped its lines: the parts are literal text, and a space in
+// them matches any run of white space.
+func wrappedError(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
 }

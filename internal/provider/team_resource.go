@@ -51,13 +51,19 @@ type teamIdentityModel struct {
 
 var teamRoleValues = []string{"member", "creator", "admin"}
 
+// ownersTeam is the admin team Quay creates with every organization.
+const ownersTeam = "owners"
+
 func (r *teamResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_team"
 }
 
 func (r *teamResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A team of a Quay organization, with its organization-wide role. Quay has no call to rename a team. Creating a team that already exists (such as `owners`) takes it over.",
+		MarkdownDescription: "A team of a Quay organization, with its organization-wide role. Quay has no call to rename a team.\n\n" +
+			"Quay's team create call also updates an existing team, so the provider checks first: declaring a team that already exists fails before any change and says how to import it (`organization/team`). " +
+			"The exception is `" + ownersTeam + "`, which Quay creates with every organization and which cannot be deleted while it is the only admin team: declaring it takes it over (its role and description are set from the configuration), " +
+			"and destroying it leaves the team in Quay and only removes it from state, with a warning, so that destroying a configuration that manages it works.",
 		Attributes: map[string]schema.Attribute{
 			"organization": schema.StringAttribute{
 				MarkdownDescription: "Organization the team belongs to. Changing it replaces the team.",
@@ -107,6 +113,9 @@ func (r *teamResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || state.Role.ValueString() != "admin" {
 		return
+	}
+	if req.Plan.Raw.IsNull() && state.Name.ValueString() == ownersTeam {
+		return // destroying owners leaves it in Quay
 	}
 	losesAdmin := req.Plan.Raw.IsNull()
 	if !losesAdmin {
@@ -169,17 +178,37 @@ func (r *teamResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	org, name := plan.Organization.ValueString(), plan.Name.ValueString()
+	if name != ownersTeam && !r.checkTeamAbsent(ctx, org, name, &resp.Diagnostics) {
+		return
+	}
 	res, err := r.data.client.UpsertTeam(ctx, org, name, quay.TeamRequest{Role: plan.Role.ValueString(), Description: plan.Description.ValueStringPointer()})
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to create team %s/%s", org, name), err)
 		return
 	}
 	if !res.NewTeam {
-		tflog.Warn(ctx, "team already existed in Quay; it is now managed by Terraform", map[string]any{"organization": org, "team": name})
+		tflog.Info(ctx, "took over the team Quay creates with every organization", map[string]any{"organization": org, "team": name})
 	}
 	setTeamResult(res, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setTeamIdentity(ctx, org, name, resp.Identity, &resp.Diagnostics)
+}
+
+// checkTeamAbsent reports whether the team can be created without taking
+// over an existing one; it adds the error that says how to import it.
+// Other failures of the lookup are left to the create call to explain.
+func (r *teamResource) checkTeamAbsent(ctx context.Context, org, name string, diags *diag.Diagnostics) bool {
+	o, err := r.data.client.GetOrganization(ctx, org)
+	if err != nil || o.Teams == nil {
+		return true
+	}
+	t, ok := o.Teams[name]
+	if !ok {
+		return true
+	}
+	addAlreadyExistsError(diags, "quay_team", fmt.Sprintf("team %q of organization %q", name, org), org+"/"+name,
+		fmt.Sprintf("It has the role %q and %d member(s).", t.Role, t.MemberCount))
+	return false
 }
 
 // setTeamResult copies Quay's answer to a team PUT into m. The answer shows
@@ -260,6 +289,11 @@ func (r *teamResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 	c := r.data.client
 	org, name := state.Organization.ValueString(), state.Name.ValueString()
+	if name == ownersTeam {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Team %s/%s was left in Quay", org, ownersTeam),
+			fmt.Sprintf("Quay creates the %q team with every organization and refuses to delete it while it is the organization's only admin team, so destroying it only removes it from the Terraform state. It goes when the organization is deleted.", ownersTeam))
+		return
+	}
 	err := c.DeleteTeam(ctx, org, name)
 	if quay.IsStatus(err, http.StatusInternalServerError) && state.Role.ValueString() == "admin" {
 		// Quay crashes deleting an admin team for a caller in no admin team

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
 func testAccCheckTeamDestroy(s *terraform.State) error {
@@ -113,8 +115,10 @@ func TestAccTeam_lifecycle(t *testing.T) {
 }
 
 // The token's user is in "owners", the only admin team of an org it made:
-// Quay refuses to delete or downgrade that team, and so does the plan.
-func TestAccTeam_onlyAdminTeamIsProtected(t *testing.T) {
+// Quay refuses to downgrade it, and so does the plan. Destroying a managed
+// owners team leaves it in Quay, so destroying the whole configuration
+// (team and organization) succeeds.
+func TestAccTeam_owners(t *testing.T) {
 	org := acctest.RandomWithPrefix("tfacc")
 	orgOnly := fmt.Sprintf(`resource "quay_organization" "test" { name = %q }`, org)
 	resource.ParallelTest(t, resource.TestCase{
@@ -123,28 +127,95 @@ func TestAccTeam_onlyAdminTeamIsProtected(t *testing.T) {
 		CheckDestroy:             testAccCheckOrganizationDestroy,
 		Steps: []resource.TestStep{
 			{
-				// Taking over the existing owners team.
+				// Quay made owners with the organization: declaring it manages it.
 				Config: teamConfig(org, "owners", "admin", "Organization owners"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("quay_team.test", tfjsonpath.New("description"), knownvalue.StringExact("Organization owners")),
 				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
 				Config:      teamConfig(org, "owners", "member", "Organization owners"),
 				ExpectError: regexp.MustCompile(`is the only admin team of the token's user`),
 			},
 			{
-				Config:      orgOnly,
-				ExpectError: regexp.MustCompile(`is the only admin team of the token's user`),
+				// No longer managed: the team stays, the organization too.
+				Config: orgOnly,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("quay_team.test", plancheck.ResourceActionDestroy)},
+				},
+				Check: func(*terraform.State) error {
+					o, err := testClient(t).GetOrganization(context.Background(), org)
+					if err != nil {
+						return err
+					}
+					if got, ok := o.Teams["owners"]; !ok || got.Role != "admin" {
+						return fmt.Errorf("owners after its destroy: %+v (present %v), want it kept as an admin team", got, ok)
+					}
+					return nil
+				},
 			},
 			{
-				Config: orgOnly + `
-removed {
-  from = quay_team.test
-  lifecycle {
-    destroy = false
-  }
-}`,
+				// Managed again, then the test's destroy removes team and organization together.
+				Config: teamConfig(org, "owners", "admin", "Organization owners"),
+			},
+		},
+	})
+}
+
+// A team made outside Terraform is not taken over by a create: the apply
+// fails before writing, names the import command, and after the import the
+// plan shows exactly the changes the configuration asks for.
+func TestAccTeam_existingTeamIsNotTakenOver(t *testing.T) {
+	org := acctest.RandomWithPrefix("tfacc")
+	addr := "quay_team.test"
+	orgOnly := fmt.Sprintf(`resource "quay_organization" "test" { name = %q }`, org)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckTeamDestroy,
+		Steps: []resource.TestStep{
+			{Config: orgOnly},
+			{
+				PreConfig: func() {
+					desc := "made by hand"
+					if _, err := testClient(t).UpsertTeam(context.Background(), org, "handmade", quay.TeamRequest{Role: "creator", Description: &desc}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      teamConfig(org, "handmade", "member", "from Terraform"),
+				ExpectError: wrappedError(`Team "handmade" of organization "`+org+`" already exists`, "terraform import quay_team.<name> "+org+"/handmade"),
+			},
+			{
+				// Nothing was written.
+				Config: orgOnly,
+				Check: func(*terraform.State) error {
+					o, err := testClient(t).GetOrganization(context.Background(), org)
+					if err != nil {
+						return err
+					}
+					if got := o.Teams["handmade"]; got.Role != "creator" || got.Description != "made by hand" {
+						return fmt.Errorf("the refused create changed the team: %+v", got)
+					}
+					return nil
+				},
+			},
+			{
+				Config:             teamConfig(org, "handmade", "member", "from Terraform"),
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateId:      org + "/handmade",
+				ImportStatePersist: true,
+			},
+			{
+				Config: teamConfig(org, "handmade", "member", "from Terraform"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("role"), knownvalue.StringExact("member")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 			},
 		},
 	})
