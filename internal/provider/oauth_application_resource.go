@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -79,16 +81,18 @@ func (r *oauthApplicationResource) Schema(_ context.Context, _ resource.SchemaRe
 				Default:             stringdefault.StaticString(""),
 			},
 			"application_uri": schema.StringAttribute{
-				MarkdownDescription: "Home page of the application. Defaults to empty.",
+				MarkdownDescription: "Home page of the application: an absolute `http` or `https` URL. Defaults to empty.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
+				Validators:          []validator.String{uriValidator{webOnly: true}},
 			},
 			"redirect_uri": schema.StringAttribute{
-				MarkdownDescription: "OAuth redirect (callback) URI. Defaults to empty.",
+				MarkdownDescription: "OAuth redirect (callback) URI: an absolute URI, `http`, `https` or an application's own scheme, but never `javascript:`, `data:` or `vbscript:`. Defaults to empty.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
+				Validators:          []validator.String{uriValidator{}},
 			},
 			"avatar_email": schema.StringAttribute{
 				MarkdownDescription: "E-mail address whose Gravatar is the application's avatar. Unset for none.",
@@ -96,7 +100,8 @@ func (r *oauthApplicationResource) Schema(_ context.Context, _ resource.SchemaRe
 				Validators:          []validator.String{emailValidator{}},
 			},
 			"secret_version": schema.Int64Attribute{
-				MarkdownDescription: "Change this number to rotate the client secret in place (Quay's reset-secret call); the application and its `client_id` stay.",
+				MarkdownDescription: "Change this number from one value to another to rotate the client secret in place (Quay's reset-secret call); the application and its `client_id` stay. " +
+					"Setting it where it was unset (for example in the first apply after an import) or removing it rotates nothing, so importing an application never changes its secret.",
 				Optional:            true,
 			},
 			"client_id": schema.StringAttribute{
@@ -136,7 +141,7 @@ func (r *oauthApplicationResource) ModifyPlan(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.SecretVersion.Equal(state.SecretVersion) && plan.Organization.Equal(state.Organization) {
+	if !versionBumped(state.SecretVersion, plan.SecretVersion) && plan.Organization.Equal(state.Organization) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, pathClientSecret, state.ClientSecret)...)
 	}
 }
@@ -242,7 +247,7 @@ func (r *oauthApplicationResource) Update(ctx context.Context, req resource.Upda
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to update application %s/%s", org, id), err)
 		return
 	}
-	if !plan.SecretVersion.Equal(state.SecretVersion) {
+	if versionBumped(state.SecretVersion, plan.SecretVersion) {
 		tflog.Info(ctx, "secret_version changed: rotating the client secret", map[string]any{"organization": org, "client_id": id})
 		if app, err = c.ResetApplicationSecret(ctx, org, id); err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to rotate the secret of application %s/%s", org, id), err)
@@ -295,3 +300,43 @@ func setApplicationIdentity(ctx context.Context, org, clientID string, identity 
 }
 
 var pathClientSecret = path.Root("client_secret")
+
+// uriValidator accepts an empty string (no URI) or an absolute URI with a
+// host; webOnly limits it to http and https. Schemes that run code in a
+// browser are always refused: Quay sends users to the redirect URI.
+type uriValidator struct{ webOnly bool }
+
+var scriptSchemes = []string{"javascript", "data", "vbscript"}
+
+func (v uriValidator) Description(context.Context) string {
+	if v.webOnly {
+		return "must be an absolute http or https URL, such as https://ci.example.com"
+	}
+	return "must be an absolute URI such as https://ci.example.com/oauth/callback, and not a javascript:, data: or vbscript: URI"
+}
+
+func (v uriValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v uriValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	u, err := url.Parse(s)
+	var problem string
+	switch {
+	case err != nil || u.Scheme == "":
+		problem = "it is not an absolute URI (it needs a scheme such as https://)"
+	case slices.Contains(scriptSchemes, strings.ToLower(u.Scheme)):
+		problem = fmt.Sprintf("%s: URIs are refused, because they run code in the browser Quay redirects", strings.ToLower(u.Scheme))
+	case v.webOnly && u.Scheme != "http" && u.Scheme != "https":
+		problem = fmt.Sprintf("the scheme is %q", u.Scheme)
+	case (u.Scheme == "http" || u.Scheme == "https") && u.Host == "":
+		problem = "it has no host"
+	case strings.ContainsAny(s, " \t\r\n"):
+		problem = "it contains white space"
+	}
+	if problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URI", fmt.Sprintf("%q %s: %s.", s, v.Description(ctx), problem))
+	}
+}

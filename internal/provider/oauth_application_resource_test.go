@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"regexp"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/quaytf/terraform-provider-quay/internal/emulator"
 	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
@@ -37,6 +39,107 @@ resource "quay_oauth_application" "test" {
   organization = quay_organization.test.name
 %s
 }`, org, body)
+}
+
+// Importing an application and applying a configuration that sets, keeps
+// or drops secret_version never rotates its secret; only a change from one
+// value to another does.
+func TestAccOAuthApplication_importNeverRotates(t *testing.T) {
+	org := acctest.RandomWithPrefix("tfacc")
+	addr := "quay_oauth_application.test"
+	var clientID, secret string
+	secretIs := func(rotated bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			app, err := testClient(t).GetApplication(context.Background(), org, clientID)
+			if err != nil {
+				return err
+			}
+			if got := derefString(app.ClientSecret); (got != secret) != rotated {
+				return fmt.Errorf("client secret rotated = %v, want %v", got != secret, rotated)
+			}
+			return nil
+		}
+	}
+	withVersion := func(v string) string {
+		return applicationConfig(org, `  name = "imported"`+v)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckApplicationDestroy,
+		Steps: []resource.TestStep{
+			{Config: fmt.Sprintf(`resource "quay_organization" "test" { name = %q }`, org)},
+			{
+				PreConfig: func() {
+					app, err := testClient(t).CreateApplication(context.Background(), org, quay.ApplicationRequest{Name: "imported"})
+					if err != nil {
+						t.Fatal(err)
+					}
+					clientID, secret = app.ClientID, derefString(app.ClientSecret)
+				},
+				Config:             withVersion("\n  secret_version = 1"),
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateIdFunc:  func(*terraform.State) (string, error) { return org + "/" + clientID, nil },
+				ImportStatePersist: true,
+			},
+			{
+				Config: withVersion("\n  secret_version = 1"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("client_secret"), knownvalue.NotNull()),
+				}},
+				Check: secretIs(false),
+			},
+			{Config: withVersion(""), Check: secretIs(false)},
+			{Config: withVersion("\n  secret_version = 7"), Check: secretIs(false)},
+			{
+				Config:           withVersion("\n  secret_version = 8"),
+				Check:            secretIs(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownValue(addr, tfjsonpath.New("client_secret"))}},
+			},
+		},
+	})
+}
+
+// Bad URIs are refused at plan, before any request.
+func TestAccOAuthApplication_badURIs(t *testing.T) {
+	cases := []struct{ attr, value, want string }{
+		{"application_uri", "javascript:alert(1)", `javascript: URIs are refused`},
+		{"application_uri", "ftp://ci.example.com", `must be an absolute http or https URL`},
+		{"application_uri", "ci.example.com", `not an absolute URI`},
+		{"redirect_uri", "javascript:alert(document.cookie)", `javascript: URIs are refused`},
+		{"redirect_uri", "JavaScript:alert(1)", `javascript: URIs are refused`},
+		{"redirect_uri", "data:text/html,<script>alert(1)</script>", `data: URIs are refused`},
+		{"redirect_uri", "vbscript:msgbox", `vbscript: URIs are refused`},
+		{"redirect_uri", "/oauth/callback", `not an absolute URI`},
+		{"redirect_uri", "https:///callback", `it has no host`},
+	}
+	// An emulator of its own, to count the requests: there must be none.
+	emu := emulator.New(emulator.DefaultConfig())
+	emu.AddUser("admin", "admin@example.com", true)
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	providerBlock := fmt.Sprintf("provider \"quay\" {\n  url   = %q\n  token = %q\n}\n", srv.URL, emu.IssueToken("admin"))
+	for _, tc := range cases {
+		t.Run(tc.attr+"="+tc.value, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerBlock + fmt.Sprintf(`resource "quay_oauth_application" "x" {
+  organization = "acme"
+  name         = "ci"
+  %s = %q
+}`, tc.attr, tc.value),
+					PlanOnly:    true,
+					ExpectError: wrappedError(tc.want),
+				}},
+			})
+		})
+	}
+	if n := len(emu.Counts()); n != 0 {
+		t.Errorf("rejecting bad URIs called Quay: %v", emu.Counts())
+	}
 }
 
 func TestAccOAuthApplication_lifecycle(t *testing.T) {
@@ -74,7 +177,8 @@ func TestAccOAuthApplication_lifecycle(t *testing.T) {
   description     = "Pushes from CI"
   application_uri = "https://ci.example.com"
   redirect_uri    = "https://ci.example.com/callback"
-  avatar_email    = "ci@example.com"`),
+  avatar_email    = "ci@example.com"
+  secret_version  = 1 # set for the first time: no rotation`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -89,7 +193,7 @@ func TestAccOAuthApplication_lifecycle(t *testing.T) {
 				},
 			},
 			{
-				// Rotation changes the secret and nothing else.
+				// 1 -> 2: rotation changes the secret and nothing else.
 				Config: applicationConfig(org, `  name            = "ci-renamed"
   description     = "Pushes from CI"
   application_uri = "https://ci.example.com"
