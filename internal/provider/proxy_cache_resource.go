@@ -66,7 +66,9 @@ func (r *proxyCacheResource) Metadata(_ context.Context, req resource.MetadataRe
 func (r *proxyCacheResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replaceString := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Makes a Quay organization a pull-through cache of an upstream registry (`FEATURE_PROXY_CACHE`). Quay has no call to change a configuration, so every change replaces it; repositories already cached stay. Quay 3.18+ resolves the upstream host from the server and refuses private addresses.",
+		MarkdownDescription: "Makes a Quay organization a pull-through cache of an upstream registry (`FEATURE_PROXY_CACHE`). Quay has no call to change a configuration, so every change replaces it; repositories already cached stay. Quay 3.18+ resolves the upstream host from the server and refuses private addresses.\n\n" +
+			"Quay never returns the upstream credentials, so Terraform cannot see a password or user name changed outside it. To send a new password, change `upstream_registry_password_wo_version`: that replaces the configuration with the current `upstream_registry_password_wo`. " +
+			"When a proxy cache is imported, the first apply records the configured user name and password version without contacting Quay (an in-place update, not a replacement); Terraform trusts that they match what Quay has.",
 		Attributes: map[string]schema.Attribute{
 			"organization": schema.StringAttribute{
 				MarkdownDescription: "Organization to configure; at most one configuration per organization.",
@@ -105,7 +107,8 @@ func (r *proxyCacheResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					stringvalidator.LengthAtLeast(1),
 					stringvalidator.AlsoRequires(path.MatchRoot("upstream_registry_password_wo")),
 				},
-				PlanModifiers: replaceString,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(usernameChangeReplaces,
+					credentialReplaceDescription, credentialReplaceDescription)},
 			},
 			"upstream_registry_password_wo": schema.StringAttribute{
 				MarkdownDescription: "Password or token for the upstream registry. Write-only: sent to Quay (stored encrypted there) and never kept in state or plan. Change `upstream_registry_password_wo_version` to send a new one, which replaces the configuration.",
@@ -117,10 +120,12 @@ func (r *proxyCacheResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				},
 			},
 			"upstream_registry_password_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Version of `upstream_registry_password_wo`; changing it replaces the configuration with the current password.",
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("upstream_registry_password_wo"))},
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+				MarkdownDescription: "Version of `upstream_registry_password_wo`; changing it replaces the configuration with the current password. " +
+					"After an import, setting it (and `upstream_registry_username`) for the first time only records it: Quay never returns the credentials, so the provider takes the configuration's word for them.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("upstream_registry_password_wo"))},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(passwordVersionChangeReplaces,
+					credentialReplaceDescription, credentialReplaceDescription)},
 			},
 			"validate": schema.BoolAttribute{
 				MarkdownDescription: "Before creating the configuration, have Quay log in to the upstream with it and fail with Quay's message if that does not work. Defaults to `false`. Only used at creation.",
@@ -244,8 +249,8 @@ func (r *proxyCacheResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update only records a changed `validate`: every Quay-side setting
-// replaces the configuration.
+// Update only records a changed `validate`, or the credentials first given
+// after an import: every Quay-side setting replaces the configuration.
 func (r *proxyCacheResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan proxyCacheModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -254,6 +259,8 @@ func (r *proxyCacheResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	plan.PasswordWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	// The credentials are recorded now: later changes replace as usual.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCredentialsUnread, nil)...)
 	setProxyCacheIdentity(ctx, plan.Organization.ValueString(), resp.Identity, &resp.Diagnostics)
 }
 
@@ -271,6 +278,39 @@ func (r *proxyCacheResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 func (r *proxyCacheResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("organization"), path.Root("organization"), req, resp)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCredentialsUnread, []byte("true"))...)
+}
+
+// privateCredentialsUnread marks an imported proxy cache whose upstream
+// credentials Terraform has not seen: Quay never returns them, so the
+// first username and password version the configuration gives are
+// recorded in place rather than treated as a change.
+const privateCredentialsUnread = "credentials_unread"
+
+const credentialReplaceDescription = "Changing the upstream credentials replaces the configuration, except when they are first recorded after an import."
+
+// privateGetter is what plan modifier requests offer to read private state.
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// firstCredentialAfterImport reports whether a credential attribute is set
+// for the first time on an imported proxy cache, so it is only recorded.
+func firstCredentialAfterImport(ctx context.Context, stateNull bool, private privateGetter, diags *diag.Diagnostics) bool {
+	if !stateNull || private == nil {
+		return false
+	}
+	v, d := private.GetKey(ctx, privateCredentialsUnread)
+	diags.Append(d...)
+	return string(v) == "true"
+}
+
+func usernameChangeReplaces(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !firstCredentialAfterImport(ctx, req.StateValue.IsNull(), req.Private, &resp.Diagnostics)
+}
+
+func passwordVersionChangeReplaces(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !firstCredentialAfterImport(ctx, req.StateValue.IsNull(), req.Private, &resp.Diagnostics)
 }
 
 func proxyCacheToModel(p *quay.ProxyCache, m *proxyCacheModel) {

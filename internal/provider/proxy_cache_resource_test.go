@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/quaytf/terraform-provider-quay/internal/emulator"
+	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
 func testAccCheckProxyCacheDestroy(s *terraform.State) error {
@@ -239,5 +240,62 @@ func TestAccProxyCache_blockedUpstream(t *testing.T) {
 			Config:      proxyConfig(org, `  upstream_registry = "localhost:5000"`),
 			ExpectError: regexp.MustCompile(`The provided registry URL is not allowed`),
 		}},
+	})
+}
+
+// Importing a proxy cache that has upstream credentials and planning the
+// configuration it was made with records the user name and password
+// version in place: Quay never returns them, and a replacement would
+// re-create the configuration for nothing. A later version change still
+// replaces it, which is how a new password reaches Quay.
+func TestAccProxyCache_importWithCredentials(t *testing.T) {
+	org := acctest.RandomWithPrefix("tfacc")
+	addr := "quay_proxy_cache.test"
+	withCreds := func(version int) string {
+		return proxyConfig(org, fmt.Sprintf(`  upstream_registry                     = "quay.io"
+  upstream_registry_username            = "puller"
+  upstream_registry_password_wo         = "pw-%d"
+  upstream_registry_password_wo_version = %d`, version, version))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   writeOnlyVersionChecks,
+		CheckDestroy:             testAccCheckProxyCacheDestroy,
+		Steps: []resource.TestStep{
+			{Config: fmt.Sprintf(`resource "quay_organization" "test" { name = %q }`, org)},
+			{
+				PreConfig: func() {
+					user, pw := "puller", "pw-1"
+					if err := testClient(t).CreateProxyCache(context.Background(), org, quay.ProxyCacheRequest{
+						UpstreamRegistry: "quay.io", UpstreamRegistryUsername: &user, UpstreamRegistryPassword: &pw, ExpirationS: 86400,
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             withCreds(1),
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateId:      org,
+				ImportStatePersist: true,
+			},
+			{
+				Config: withCreds(1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("upstream_registry_username"), knownvalue.StringExact("puller")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("upstream_registry_password_wo_version"), knownvalue.Int64Exact(1)),
+				},
+			},
+			{
+				Config: withCreds(2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+			},
+		},
 	})
 }
