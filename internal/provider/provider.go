@@ -44,10 +44,11 @@ type quayProviderModel struct {
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
 }
 
-// Defaults for settings that are neither configured nor in the environment.
-const (
-	defaultRequestTimeoutSeconds = 60
-	defaultMaxRetries            = 5
+// Defaults for settings that are neither configured nor in the environment,
+// and the ranges that both the attributes and the variables must keep to.
+var (
+	requestTimeoutSetting = intRange{env: "QUAY_REQUEST_TIMEOUT", def: 60, min: 1, max: 3600, unit: " seconds"}
+	maxRetriesSetting     = intRange{env: "QUAY_MAX_RETRIES", def: 5, min: 0, max: 20}
 )
 
 // providerData is what Configure hands to every resource and data source.
@@ -67,8 +68,9 @@ func (p *quayProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 		MarkdownDescription: "Manages a Red Hat Quay registry through its REST API: organizations, teams, members, users, OAuth applications, proxy caches, quotas and service keys.",
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the Quay instance, for example `https://quay.example.com`. Falls back to the `QUAY_URL` environment variable.",
+				MarkdownDescription: "Base URL of the Quay instance, for example `https://quay.example.com`: `http` or `https`, without a user name or password (the token authenticates). A trailing `/api/v1` is accepted and ignored. Falls back to the `QUAY_URL` environment variable, which is checked the same way.",
 				Optional:            true,
+				Validators:          []validator.String{baseURLValidator{}},
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "OAuth access token the provider acts with. Give it all scopes (`org:admin repo:admin repo:create repo:read repo:write super:user user:admin user:read`); superuser resources need a superuser's token. Falls back to the `QUAY_TOKEN` environment variable.",
@@ -84,14 +86,14 @@ func (p *quayProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Optional:            true,
 			},
 			"request_timeout_seconds": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP request to Quay, in seconds. Falls back to the `QUAY_REQUEST_TIMEOUT` environment variable; defaults to `%d`.", defaultRequestTimeoutSeconds),
+				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP request to Quay, in seconds, from %d to %d. Falls back to the `%s` environment variable (same range); defaults to `%d`.", requestTimeoutSetting.min, requestTimeoutSetting.max, requestTimeoutSetting.env, requestTimeoutSetting.def),
 				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(1, 3600)},
+				Validators:          []validator.Int64{int64validator.Between(requestTimeoutSetting.min, requestTimeoutSetting.max)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a 429, 502, 503, 504 or connection error (POSTs only where Quay cannot have acted: 429 and 503). Falls back to the `QUAY_MAX_RETRIES` environment variable; defaults to `%d`.", defaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a 429, 502, 503, 504 or connection error (POSTs only where Quay cannot have acted: 429 and 503), from %d to %d. Falls back to the `%s` environment variable (same range); defaults to `%d`.", maxRetriesSetting.min, maxRetriesSetting.max, maxRetriesSetting.env, maxRetriesSetting.def),
 				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(0, 20)},
+				Validators:          []validator.Int64{int64validator.Between(maxRetriesSetting.min, maxRetriesSetting.max)},
 			},
 		},
 	}
@@ -124,17 +126,25 @@ func (p *quayProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("insecure_skip_verify"), "Invalid QUAY_INSECURE", err.Error())
 	}
-	timeout, err := intSetting(cfg.RequestTimeoutSeconds, "QUAY_REQUEST_TIMEOUT", defaultRequestTimeoutSeconds)
+	timeout, err := requestTimeoutSetting.value(cfg.RequestTimeoutSeconds)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("request_timeout_seconds"), "Invalid QUAY_REQUEST_TIMEOUT", err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root("request_timeout_seconds"), "Invalid "+requestTimeoutSetting.env, err.Error())
 	}
-	retries, err := intSetting(cfg.MaxRetries, "QUAY_MAX_RETRIES", defaultMaxRetries)
+	retries, err := maxRetriesSetting.value(cfg.MaxRetries)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid QUAY_MAX_RETRIES", err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid "+maxRetriesSetting.env, err.Error())
 	}
 	if url == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("url"), "Missing Quay URL",
 			"Set the provider's url attribute or the QUAY_URL environment variable to the base URL of your Quay, for example https://quay.example.com.")
+	} else if url, err = quay.NormalizeBaseURL(url); err != nil {
+		// Not an attribute error: Terraform would print the configuration
+		// line, and with it any password in the URL.
+		from := "The provider's url"
+		if cfg.URL.IsNull() {
+			from = "QUAY_URL"
+		}
+		resp.Diagnostics.AddError("Invalid Quay URL", from+": "+err.Error())
 	}
 	if token == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing Quay token",
@@ -164,7 +174,7 @@ func (p *quayProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		quay.WithLogger(tflogLogger{}),
 	)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("url"), "Invalid Quay URL", err.Error())
+		resp.Diagnostics.AddError("Invalid Quay URL", err.Error())
 		return
 	}
 
@@ -255,19 +265,49 @@ func boolSetting(v types.Bool, env string, def bool) (bool, error) {
 	return b, nil
 }
 
-func intSetting(v types.Int64, env string, def int64) (int64, error) {
+// intRange is an integer setting with its environment variable, default
+// and allowed range; a value from the environment is held to the same
+// range as the attribute.
+type intRange struct {
+	env      string
+	def      int64
+	min, max int64
+	unit     string
+}
+
+func (r intRange) value(v types.Int64) (int64, error) {
 	if !v.IsNull() {
 		return v.ValueInt64(), nil
 	}
-	s := os.Getenv(env)
+	s := os.Getenv(r.env)
 	if s == "" {
-		return def, nil
+		return r.def, nil
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return def, fmt.Errorf("%s=%q is not a non-negative whole number", env, s)
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n < r.min || n > r.max {
+		return r.def, fmt.Errorf("%s=%q must be a whole number from %d to %d%s", r.env, s, r.min, r.max, r.unit)
 	}
 	return n, nil
+}
+
+// baseURLValidator checks a configured url at validation time, with the
+// client's own rules. A URL with credentials gets an error without an
+// attribute path, so that Terraform does not print the line holding it.
+type baseURLValidator struct{}
+
+func (baseURLValidator) Description(context.Context) string {
+	return "must be an http or https URL with a host and without credentials"
+}
+
+func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
+		return
+	}
+	if _, err := quay.NormalizeBaseURL(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddError("Invalid Quay URL", "The provider's url: "+err.Error())
+	}
 }
 
 // tflogLogger sends the client's request lines to Terraform's provider log.

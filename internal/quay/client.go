@@ -64,23 +64,78 @@ func WithRetryPolicy(p RetryPolicy) Option { return func(c *Client) { c.retry = 
 // WithLogger sets where request lines are logged.
 func WithLogger(l Logger) Option { return func(c *Client) { c.logger = l } }
 
-// New returns a client for the Quay at baseURL (for example https://quay.example.com).
-func New(baseURL string, opts ...Option) (*Client, error) {
-	u, err := url.Parse(strings.TrimSpace(baseURL))
+// NormalizeBaseURL checks a Quay base URL and returns it in the form the
+// client uses: scheme://host[:port][/prefix] without a trailing slash or a
+// trailing /api/v1 (a common mistake that would double the API prefix).
+// A URL with a user name or password is refused, and no error repeats the
+// URL's credentials.
+func NormalizeBaseURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	shown := RedactURL(raw)
+	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("invalid Quay URL %q: %w", baseURL, err)
+		if hasUserInfo(raw) {
+			return "", errors.New("invalid Quay URL: it must not contain a user name or password; give the token in the provider's token setting (or QUAY_TOKEN)")
+		}
+		return "", fmt.Errorf("invalid Quay URL %q: %s", shown, parseProblem(err))
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("invalid Quay URL %q: it must not contain a user name or password; give the token in the provider's token setting (or QUAY_TOKEN)", shown)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("invalid Quay URL %q: the scheme must be http or https", baseURL)
+		if u.Scheme == "" || u.Host == "" && u.Opaque != "" {
+			return "", fmt.Errorf("invalid Quay URL %q: it needs a scheme; write %q", shown, "https://"+strings.TrimPrefix(strings.TrimPrefix(shown, "//"), "/"))
+		}
+		return "", fmt.Errorf("invalid Quay URL %q: the scheme must be http or https", shown)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("invalid Quay URL %q: no host", baseURL)
+		return "", fmt.Errorf("invalid Quay URL %q: no host", shown)
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("invalid Quay URL %q: it must not have a query or fragment", baseURL)
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return "", fmt.Errorf("invalid Quay URL %q: it must not have a query or fragment", shown)
+	}
+	out := strings.TrimRight(u.String(), "/")
+	out = strings.TrimSuffix(out, "/api/v1")
+	return strings.TrimRight(out, "/"), nil
+}
+
+// RedactURL removes the user information from a URL-like string, for
+// messages and logs. It works on text that does not parse too.
+func RedactURL(s string) string {
+	rest, scheme := s, ""
+	if i := strings.Index(s, "://"); i >= 0 {
+		scheme, rest = s[:i+3], s[i+3:]
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return scheme + rest
+}
+
+func hasUserInfo(s string) bool { return RedactURL(s) != s }
+
+// parseProblem is url.Parse's complaint without the URL it repeats.
+func parseProblem(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// New returns a client for the Quay at baseURL (for example
+// https://quay.example.com), checked and normalised by NormalizeBaseURL.
+func New(baseURL string, opts ...Option) (*Client, error) {
+	base, err := NormalizeBaseURL(baseURL)
+	if err != nil {
+		return nil, err
 	}
 	c := &Client{
-		baseURL:    strings.TrimRight(u.String(), "/"),
+		baseURL:    base,
 		userAgent:  "terraform-provider-quay",
 		httpClient: &http.Client{Timeout: 60 * time.Second},
 		retry:      DefaultRetryPolicy,

@@ -410,3 +410,40 @@ func TestNotAQuay(t *testing.T) {
 		t.Fatalf("HTML 200: %v", err)
 	}
 }
+
+func TestNormalizeBaseURL(t *testing.T) {
+	ok := map[string]string{
+		"https://quay.example.com":          "https://quay.example.com",
+		"https://quay.example.com/":         "https://quay.example.com",
+		" https://quay.example.com/api/v1 ": "https://quay.example.com",
+		"https://quay.example.com/api/v1/":  "https://quay.example.com",
+		"http://127.0.0.1:8080/quay/api/v1": "http://127.0.0.1:8080/quay",
+		"https://quay.example.com/registry": "https://quay.example.com/registry",
+	}
+	for in, want := range ok {
+		got, err := NormalizeBaseURL(in)
+		if err != nil || got != want {
+			t.Errorf("NormalizeBaseURL(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	bad := map[string]string{
+		"quay.example.com":                       `it needs a scheme; write "https://quay.example.com"`,
+		"quay.example.com:8443":                  `it needs a scheme; write "https://quay.example.com:8443"`,
+		"ftp://quay.example.com":                 "the scheme must be http or https",
+		"https://":                               "no host",
+		"https://quay.example.com/?x=1":          "must not have a query",
+		"https://alice:s3cret@quay.example.com":  "must not contain a user name or password",
+		"https://alice:s3 cret@quay.example.com": "must not contain a user name or password",
+		"https://s3cret@quay.example.com":        "must not contain a user name or password",
+	}
+	for in, want := range bad {
+		_, err := NormalizeBaseURL(in)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("NormalizeBaseURL(%q) error = %v; want it to say %q", in, err, want)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "s3 cret") {
+			t.Errorf("NormalizeBaseURL(%q) error repeats the password: %v", in, err)
+		}
+	}
+}
