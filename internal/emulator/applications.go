@@ -183,6 +183,30 @@ func (s *Server) resetClientSecret(r *request) {
 	r.ok(200, appView(a))
 }
 
+// GET /api/v1/app/{client_id} (§6.7): an application's public face, for
+// anyone. The organization is shown as the caller may see it, with its team
+// lists empty (endpoints/api/organization.py, ApplicationInformation).
+func (s *Server) getApplicationInformation(r *request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ns := range s.state.namespaces {
+		if !ns.isOrg {
+			continue
+		}
+		if a := ns.app(r.param("client_id")); a != nil {
+			org := s.orgView(r.caller, ns)
+			org["teams"] = map[string]any{}
+			org["ordered_teams"] = []string{}
+			r.ok(200, map[string]any{
+				"name": a.name, "description": a.description, "uri": a.applicationURI,
+				"avatar": avatar(a.name, "app"), "organization": org,
+			})
+			return
+		}
+	}
+	r.notFound()
+}
+
 // Applications lists every application as "org/client_id/name", for test assertions.
 func (s *Server) Applications() []string {
 	s.mu.Lock()

@@ -12,7 +12,9 @@ import (
 func (s *Server) getSelf(r *request) {
 	c := r.caller
 	if c.user == nil || !(c.scopes["user:read"] || c.scopes["user:admin"]) {
-		r.unauthorized()
+		// The handler raises this itself, with a payload the permission
+		// decorators' 401 lacks (endpoints/api/user.py, User.get).
+		r.problemWith(401, "invalid_token", "Requires authentication", map[string]any{"session_required": false})
 		return
 	}
 	s.mu.Lock()
@@ -37,10 +39,12 @@ func (s *Server) getSelf(r *request) {
 		if !member {
 			continue
 		}
-		orgs = append(orgs, map[string]any{
-			"name": ns.name, "avatar": avatar(ns.name, "org"), "can_create_repo": true,
-			"public": false, "is_org_admin": s.isOrgAdmin(c, ns), "preferred_namespace": false,
-		})
+		entry := map[string]any{"name": ns.name, "avatar": avatar(ns.name, "org"), "can_create_repo": true, "public": false}
+		if c.scopes["user:admin"] { // user_view's org_view adds these only for user admins
+			entry["is_org_admin"] = s.isOrgAdmin(c, ns)
+			entry["preferred_namespace"] = false
+		}
+		orgs = append(orgs, entry)
 	}
 	if orgs == nil {
 		orgs = []map[string]any{}
@@ -71,12 +75,20 @@ func (s *Server) getSelf(r *request) {
 		view["location"] = nil
 		view["is_free_account"] = true
 		view["has_password_set"] = u.password != ""
+		if s.quotaEnabled() {
+			view["quotas"] = s.namespaceQuotaViews(u)
+			view["quota_report"] = s.quotaReport(u)
+		}
 	}
 	r.ok(200, view)
 }
 
 // POST /api/v1/user/initialize — first user of an empty install (§3.4).
 func (s *Server) initializeUser(r *request) {
+	if !s.cfg.Features.UserInitialize {
+		writeJSON(r.w, 404, map[string]string{"error": "Not Found"})
+		return
+	}
 	var body map[string]json.RawMessage
 	if !r.decodeBody(&body) {
 		return

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"net/http"
 	"regexp"
@@ -132,7 +133,11 @@ func humanBinary(b int64) string {
 // Quay's pattern for the "limit" string; "B" matches but is refused later.
 var quotaLimitPattern = regexp.MustCompile(`^(\d+\s?(B|KiB|MiB|GiB|TiB|PiB|EiB|ZiB|YiB|Ki|Mi|Gi|Ti|Pi|Ei|Zi|Yi|KB|MB|GB|TB|PB|EB|ZB|YB|K|M|G|T|P|E|Z|Y)?)$`)
 
-const invalidLimitFormat = "Invalid limit format, use a number followed by a unit (e.g. 1GiB)"
+// The two endpoint families word an unparsable "limit" differently.
+const (
+	invalidLimitFormat   = "Invalid limit format, use a number followed by a unit (e.g. 1GiB)"
+	invalidLimitFormatSU = "Invalid limit format"
+)
 
 // parseLimitString converts a "limit" string to bytes. tooBig is set for
 // sizes beyond what Quay stores.
@@ -161,75 +166,96 @@ func parseLimitString(s string) (n int64, valid, tooBig bool) {
 	return v.Int64(), true, false
 }
 
-// quotaSize reads {limit_bytes} or {limit} from a create or update body.
-// It answers the request itself on failure (ok false). set is false for an
-// update that changes nothing, including Quay's silently ignored 0.
-func (r *request) quotaSize(body map[string]json.RawMessage, update bool) (bytes int64, set, ok bool) {
-	for k := range body {
-		if k != "limit_bytes" && k != "limit" {
-			r.schemaError(fmt.Sprintf("Additional properties are not allowed ('%s' was unexpected)", k))
-			return 0, false, false
-		}
+// The quota body schemas of the org and superuser quota endpoints, in
+// their declared key order (endpoints/api/namespacequota.py NewOrgQuota and
+// UpdateOrgQuota; endpoints/api/superuser.py declares the same twice). The
+// descriptions matter: a body valid under two branches is refused with a
+// message that prints both.
+const (
+	quotaBytesProperty = `"limit_bytes": {"type": "integer", "description": "Number of bytes the organization is allowed"}`
+	quotaLimitProperty = `"limit": {"type": "string", "description": "Human readable storage capacity of the organization", ` +
+		`"pattern": "^(\\d+\\s?(B|KiB|MiB|GiB|TiB|PiB|EiB|ZiB|YiB|Ki|Mi|Gi|Ti|Pi|Ei|Zi|Yi|KB|MB|GB|TB|PB|EB|ZB|YB|K|M|G|T|P|E|Z|Y)?)$"}`
+)
+
+var (
+	newQuotaSchema = mustSchema(`{"type": "object", "description": "Description of a new organization quota", "oneOf": [
+		{"required": ["limit_bytes"], "properties": {` + quotaBytesProperty + `}},
+		{"required": ["limit"], "properties": {` + quotaLimitProperty + `}}]}`)
+	updateQuotaSchema = mustSchema(`{"type": "object", "description": "Description of a new organization quota", "oneOf": [
+		{"properties": {` + quotaBytesProperty + `}, "required": ["limit_bytes"], "additionalProperties": false},
+		{"properties": {` + quotaLimitProperty + `}, "required": ["limit"], "additionalProperties": false},
+		{"properties": {"limit_bytes": {"not": {}}, "limit": {"not": {}}}, "additionalProperties": false}]}`)
+)
+
+// quotaBody reads a quota create or update body and checks its schema,
+// which Quay does before anything else.
+func (r *request) quotaBody(update bool) (map[string]json.RawMessage, bool) {
+	sch := newQuotaSchema
+	if update {
+		sch = updateQuotaSchema
 	}
-	_, hasBytes := body["limit_bytes"]
-	_, hasLimit := body["limit"]
-	switch {
-	case hasBytes && hasLimit:
-		r.schemaError(compactJSON(body) + " is valid under each of {'required': ['limit']}, {'required': ['limit_bytes']}")
-		return 0, false, false
-	case !hasBytes && !hasLimit:
-		if update {
-			return 0, false, true
-		}
-		r.schemaError("{} is not valid under any of the given schemas")
-		return 0, false, false
-	case hasBytes:
-		n, _, okType := getInt(body, "limit_bytes")
-		if !okType {
-			r.schemaError(typeError(body, "limit_bytes", "integer"))
-			return 0, false, false
-		}
-		if update && n == 0 {
-			return 0, false, true // Quay ignores 0 on update without a word
-		}
-		if n <= 0 {
-			r.invalidRequest(fmt.Sprintf("Invalid quota size limit value: '%d'", n))
-			return 0, false, false
-		}
-		return n, true, true
-	default:
-		s, _, okType := getString(body, "limit")
-		if !okType {
-			r.schemaError(typeError(body, "limit", "string"))
-			return 0, false, false
-		}
-		n, valid, tooBig := parseLimitString(s)
-		switch {
-		case !valid:
-			r.invalidRequest(invalidLimitFormat)
-			return 0, false, false
-		case tooBig:
-			r.invalidRequest("Unsupported quota size limit.")
-			return 0, false, false
-		case n <= 0:
-			r.invalidRequest(fmt.Sprintf("Invalid quota size limit value: '%d'", n))
-			return 0, false, false
-		}
-		return n, true, true
-	}
+	var body map[string]json.RawMessage
+	return body, r.decodeValidBody(sch, &body)
 }
 
-func compactJSON(body map[string]json.RawMessage) string {
-	keys := make([]string, 0, len(body))
-	for k := range body {
-		keys = append(keys, k)
+// quotaSize is the size a schema-valid quota body asks for.
+type quotaSize struct {
+	given  bool   // the body names a size
+	bytes  int64  // the size, when it fits
+	text   string // the size as Python prints it in messages
+	tooBig bool   // beyond what Quay's database column holds
+}
+
+// requestedQuotaSize works the size out as the endpoints do after their
+// permission check: "limit" wins when both keys are present (the schema
+// lets that through when only one of them is valid). badFormat is the
+// endpoint's message for a "limit" it cannot parse; ok is false once the
+// request is answered.
+func (r *request) requestedQuotaSize(body map[string]json.RawMessage, badFormat string) (quotaSize, bool) {
+	if _, has := body["limit"]; has {
+		text, _, isString := getString(body, "limit")
+		n, valid, tooBig := parseLimitString(text)
+		if !isString || !valid {
+			r.invalidRequest(badFormat)
+			return quotaSize{}, false
+		}
+		// bitmath hands the model a float, so messages print one.
+		return quotaSize{given: true, bytes: n, text: pyNumber(strconv.FormatInt(n, 10) + ".0"), tooBig: tooBig}, true
 	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("'%s': %s", k, strings.TrimSpace(string(body[k]))))
+	raw, has := body["limit_bytes"]
+	if !has {
+		return quotaSize{}, true
 	}
-	return "{" + strings.Join(parts, ", ") + "}"
+	size := quotaSize{given: true, text: pyRepr(raw)}
+	lit := strings.TrimSpace(string(raw))
+	if isFloatLiteral(lit) { // an integral float passes the schema's "integer"
+		f, _ := strconv.ParseFloat(lit, 64)
+		size.tooBig = f > math.MaxInt64
+		size.bytes = int64(f)
+		return size, true
+	}
+	n, _ := new(big.Int).SetString(lit, 10)
+	size.tooBig = n.Sign() > 0 && !n.IsInt64()
+	size.bytes = n.Int64()
+	return size, true
+}
+
+// isZero says whether Python reads the size as false, which the update
+// endpoints take as "no change".
+func (q quotaSize) isZero() bool { return !q.given || (q.bytes == 0 && !q.tooBig) }
+
+// checkQuotaSize is the model's check on a new size
+// (data/model/namespacequota.py), answered as the endpoints catch it.
+func (r *request) checkQuotaSize(q quotaSize) bool {
+	switch {
+	case q.tooBig:
+		r.invalidRequest("Unsupported quota size limit.")
+	case q.bytes <= 0:
+		r.invalidRequest("Invalid quota size limit value: '" + q.text + "'")
+	default:
+		return true
+	}
+	return false
 }
 
 // quotaByID returns the namespace's quota when its id matches the path.
@@ -259,19 +285,26 @@ func (s *Server) canReadQuota(c caller, ns *namespace) bool {
 	return c.fullAccess || s.isOrgMember(c, ns)
 }
 
-// orgQuotaNamespace checks rights and loads the namespace; users are
-// accepted only where Quay accepts them (by-id and limit calls).
-func (s *Server) orgQuotaNamespace(r *request, write, orgOnly bool) *namespace {
-	ns := s.state.namespaces[r.param("namespace")]
+// orgQuotaAllowed is the org path's permission check, answered when it fails.
+func (s *Server) orgQuotaAllowed(r *request, write bool) bool {
 	// Writes need a full-access superuser since 3.16; before, any superuser.
 	allowed := r.caller.fullAccess || (r.caller.superuser && before316(s.cfg.Version))
 	if !write {
-		allowed = s.canReadQuota(r.caller, ns)
+		allowed = s.canReadQuota(r.caller, s.state.namespaces[r.param("namespace")])
 	}
 	if !allowed {
 		r.forbidden()
+	}
+	return allowed
+}
+
+// orgQuotaNamespace checks rights and loads the namespace; users are
+// accepted only where Quay accepts them (by-id and limit calls).
+func (s *Server) orgQuotaNamespace(r *request, write, orgOnly bool) *namespace {
+	if !s.orgQuotaAllowed(r, write) {
 		return nil
 	}
+	ns := s.state.namespaces[r.param("namespace")]
 	if ns == nil || (orgOnly && !ns.isOrg) {
 		r.notFound()
 		return nil
@@ -289,17 +322,22 @@ func (s *Server) orgListQuotas(r *request) {
 	r.ok(200, quotaList(ns))
 }
 
+// POST: schema, permission, "limit" parsing, org lookup, one-quota rule,
+// size check, in Quay's order (endpoints/api/namespacequota.py).
 func (s *Server) orgCreateQuota(r *request) {
-	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
-		return
-	}
-	n, _, ok := r.quotaSize(body, false)
+	body, ok := r.quotaBody(false)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.orgQuotaAllowed(r, true) {
+		return
+	}
+	size, ok := r.requestedQuotaSize(body, invalidLimitFormat)
+	if !ok {
+		return
+	}
 	ns := s.orgQuotaNamespace(r, true, true)
 	if ns == nil {
 		return
@@ -308,7 +346,10 @@ func (s *Server) orgCreateQuota(r *request) {
 		r.invalidRequest(fmt.Sprintf("Organization quota for '%s' already exists", ns.name))
 		return
 	}
-	ns.quota = &quota{id: s.state.newID(), limitBytes: n}
+	if !r.checkQuotaSize(size) {
+		return
+	}
+	ns.quota = &quota{id: s.state.newID(), limitBytes: size.bytes}
 	r.ok(http.StatusCreated, "Created")
 }
 
@@ -328,11 +369,7 @@ func (s *Server) orgGetQuota(r *request) {
 }
 
 func (s *Server) orgUpdateQuota(r *request) {
-	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
-		return
-	}
-	n, set, ok := r.quotaSize(body, true)
+	body, ok := r.quotaBody(true)
 	if !ok {
 		return
 	}
@@ -342,13 +379,27 @@ func (s *Server) orgUpdateQuota(r *request) {
 	if ns == nil {
 		return
 	}
+	s.resizeQuota(r, ns, body, invalidLimitFormat)
+}
+
+// resizeQuota is the rest of both PUTs once the caller may write: find the
+// quota, parse the size, and apply it unless it reads as zero (Python's
+// "if limit_bytes:"), answering with the quota view.
+func (s *Server) resizeQuota(r *request, ns *namespace, body map[string]json.RawMessage, badFormat string) {
 	q := quotaByID(ns, r.param("quota_id"))
 	if q == nil {
 		r.notFound()
 		return
 	}
-	if set {
-		q.limitBytes = n
+	size, ok := r.requestedQuotaSize(body, badFormat)
+	if !ok {
+		return
+	}
+	if !size.isZero() {
+		if !r.checkQuotaSize(size) {
+			return
+		}
+		q.limitBytes = size.bytes
 	}
 	r.ok(200, quotaView(q))
 }
@@ -591,12 +642,18 @@ func (s *Server) suListQuotas(r *request) {
 	}
 }
 
+// POST: schema, permission, "limit" parsing, namespace lookup, one-quota
+// rule, size check (endpoints/api/superuser.py, SuperUserUserQuotaList).
 func (s *Server) suCreateQuota(r *request) {
-	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
+	body, ok := r.quotaBody(false)
+	if !ok {
 		return
 	}
-	n, _, ok := r.quotaSize(body, false)
+	if !r.caller.superuser {
+		r.forbidden()
+		return
+	}
+	size, ok := r.requestedQuotaSize(body, invalidLimitFormatSU)
 	if !ok {
 		return
 	}
@@ -610,16 +667,15 @@ func (s *Server) suCreateQuota(r *request) {
 		r.invalidRequest(fmt.Sprintf("Quota for '%s' already exists", ns.name))
 		return
 	}
-	ns.quota = &quota{id: s.state.newID(), limitBytes: n}
+	if !r.checkQuotaSize(size) {
+		return
+	}
+	ns.quota = &quota{id: s.state.newID(), limitBytes: size.bytes}
 	r.ok(http.StatusCreated, "Created")
 }
 
 func (s *Server) suUpdateQuota(r *request) {
-	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
-		return
-	}
-	n, set, ok := r.quotaSize(body, true)
+	body, ok := r.quotaBody(true)
 	if !ok {
 		return
 	}
@@ -629,15 +685,7 @@ func (s *Server) suUpdateQuota(r *request) {
 	if ns == nil {
 		return
 	}
-	q := quotaByID(ns, r.param("quota_id"))
-	if q == nil {
-		r.notFound()
-		return
-	}
-	if set {
-		q.limitBytes = n
-	}
-	r.ok(200, quotaView(q))
+	s.resizeQuota(r, ns, body, invalidLimitFormatSU)
 }
 
 func (s *Server) suDeleteQuota(r *request) {

@@ -43,33 +43,33 @@ func (r *request) noContent() { r.w.WriteHeader(http.StatusNoContent) }
 // Problem-JSON errors (shape P in quay-api.md §2.2).
 
 func (r *request) problem(status int, errType, detail string) {
+	r.problemWith(status, errType, detail, nil)
+}
+
+// problemWith is a problem answer with extra keys, as Quay's exceptions
+// merge their payload into the body (endpoints/exception.py).
+func (r *request) problemWith(status int, errType, detail string, payload map[string]any) {
 	base := r.srv.baseURLFor(r.Request)
-	writeJSON(r.w, status, map[string]any{
+	body := map[string]any{
 		"detail":        detail,
 		"error_message": detail,
 		"error_type":    errType,
 		"title":         errType,
 		"type":          base + "/api/v1/error/" + errType,
 		"status":        status,
-	})
+	}
+	for k, v := range payload {
+		body[k] = v
+	}
+	writeJSON(r.w, status, body)
 }
 
 // invalidRequest is a 400 problem with a human message (explicit request_error).
 func (r *request) invalidRequest(msg string) { r.problem(400, "invalid_request", msg) }
 
-// unauthorized is the 401 Quay gives when no user is authenticated.
-func (r *request) unauthorized() {
-	base := r.srv.baseURLFor(r.Request)
-	writeJSON(r.w, 401, map[string]any{
-		"detail":           "Requires authentication",
-		"error_message":    "Requires authentication",
-		"error_type":       "invalid_token",
-		"title":            "invalid_token",
-		"type":             base + "/api/v1/error/invalid_token",
-		"status":           401,
-		"session_required": false,
-	})
-}
+// unauthorized is the 401 Quay gives when no user is authenticated
+// (endpoints/exception.py, Unauthorized).
+func (r *request) unauthorized() { r.problem(401, "invalid_token", "Requires authentication") }
 
 // forbidden is Quay's permission failure: 401 when anonymous, else 403.
 func (r *request) forbidden() {
@@ -78,6 +78,28 @@ func (r *request) forbidden() {
 		return
 	}
 	r.problem(403, "insufficient_scope", "Unauthorized")
+}
+
+// abortError is an answer from Quay's low-level abort (util/http.py): the
+// JSON text {"error": msg} sent with Flask's default HTML content type.
+func abortError(w http.ResponseWriter, status int, msg string) {
+	data, _ := json.Marshal(map[string]string{"error": msg})
+	writeHTML(w, status, string(data))
+}
+
+// csrfRequired says whether Quay's CSRF check stops the request: every API
+// method but GET and HEAD, unless a valid OAuth token authenticated it
+// (endpoints/csrf.py, csrf_protect, which endpoints/api/__init__.py puts in
+// front of every API resource after process_oauth). Unknown tokens and
+// tokens of disabled users leave the caller anonymous, so they count.
+func csrfRequired(method string, c caller) bool {
+	return c.user == nil && method != http.MethodGet && method != http.MethodHead
+}
+
+// csrfFailure is the 403 of a write with no valid token: the session has
+// no CSRF token to match, before any permission or body check.
+func csrfFailure(w http.ResponseWriter) {
+	abortError(w, http.StatusForbidden, "CSRF token was invalid or missing.")
 }
 
 func (r *request) notFound() { r.problem(404, "not_found", "Not Found") }
@@ -92,20 +114,64 @@ func (r *request) modelError(msg string) {
 // handler may go on. into receives the raw keys so handlers can tell a key
 // that is absent from one that is null.
 func (r *request) decodeBody(into *map[string]json.RawMessage) bool {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "application/json" {
-		writeJSON(r.w, 415, map[string]string{"message": "Did not attempt to load JSON data because the request Content-Type was not 'application/json'."})
+	raw, ok := r.readJSONBody()
+	if !ok {
 		return false
 	}
-	var buf bytes.Buffer
-	_, _ = buf.ReadFrom(r.Body)
 	m := map[string]json.RawMessage{}
-	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
-		writeJSON(r.w, 400, map[string]string{"message": "The browser (or proxy) sent a request that this server could not understand."})
+	if err := json.Unmarshal(raw, &m); err != nil {
+		r.badJSON()
 		return false
 	}
 	*into = m
 	return true
+}
+
+// decodeValidBody is decodeBody for an endpoint that declares its body
+// schema: the body is checked against it first, and a failure answered
+// as validate_json_request does (endpoints/api/__init__.py).
+func (r *request) decodeValidBody(sch *schema, into *map[string]json.RawMessage) bool {
+	raw, ok := r.readJSONBody()
+	if !ok {
+		return false
+	}
+	v := parseJSONValue(raw)
+	if v == nil {
+		r.badJSON()
+		return false
+	}
+	if v.kind == "null" {
+		r.invalidRequest("Missing JSON body")
+		return false
+	}
+	if msg := sch.validate(v); msg != "" {
+		r.schemaError(msg)
+		return false
+	}
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(raw, &m); err != nil { // schemas demand an object
+		r.badJSON()
+		return false
+	}
+	*into = m
+	return true
+}
+
+// readJSONBody reads the body after Quay's content-type check.
+func (r *request) readJSONBody() ([]byte, bool) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		writeJSON(r.w, 415, map[string]string{"message": "Did not attempt to load JSON data because the request Content-Type was not 'application/json'."})
+		return nil, false
+	}
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(r.Body)
+	return buf.Bytes(), true
+}
+
+// badJSON is the framework's answer to a body that is not JSON.
+func (r *request) badJSON() {
+	writeJSON(r.w, 400, map[string]string{"message": "The browser (or proxy) sent a request that this server could not understand."})
 }
 
 // schemaError is a JSON-schema validation failure (400 P); Quay's detail is
@@ -201,9 +267,4 @@ func getInt(m map[string]json.RawMessage, key string) (val int64, present, ok bo
 		return 0, true, false
 	}
 	return v, true, true
-}
-
-// typeError is the first line of a jsonschema type failure.
-func typeError(m map[string]json.RawMessage, key, want string) string {
-	return string(m[key]) + " is not of type '" + want + "'"
 }

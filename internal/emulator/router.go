@@ -12,6 +12,8 @@ type route struct {
 	pattern  string
 	segments []string
 	handler  func(*request)
+	web      bool // served by Quay's web blueprint, outside the API's CSRF check
+	anon     bool // @anon_allowed: answered to anonymous callers even with FEATURE_ANONYMOUS_ACCESS off
 }
 
 type router struct {
@@ -24,13 +26,21 @@ func newRouter() *router {
 }
 
 // handle registers h for method and pattern; {name} segments are parameters.
-func (rt *router) handle(method, pattern string, h func(*request)) {
-	rt.byMethod[method] = append(rt.byMethod[method], &route{
+func (rt *router) handle(method, pattern string, h func(*request)) *route {
+	r := &route{
 		pattern:  pattern,
 		segments: strings.Split(pattern, "/"),
 		handler:  h,
-	})
+	}
+	rt.byMethod[method] = append(rt.byMethod[method], r)
 	rt.patterns[pattern] = true
+	return r
+}
+
+// handleWeb registers a route Quay serves from its web blueprint although
+// the path is under /api/v1 (endpoints/web.py): no CSRF check applies.
+func (rt *router) handleWeb(method, pattern string, h func(*request)) {
+	rt.handle(method, pattern, h).web = true
 }
 
 // match finds the route for method and path. When there is none, status

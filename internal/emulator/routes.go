@@ -8,12 +8,13 @@ func (s *Server) buildRoutes() *router {
 	f := s.cfg.Features
 
 	rt.handle("GET", "/config", s.getConfig)
-	rt.handle("GET", "/api/v1/discovery", s.getDiscovery)
-	rt.handle("GET", "/api/v1/user/", s.getSelf)
+	rt.handle("GET", "/api/v1/discovery", s.getDiscovery).anon = true
+	rt.handle("GET", "/api/v1/user/", s.getSelf).anon = true
 	rt.handle("GET", "/api/v1/users/{username}", s.getPublicUser)
-	if f.UserInitialize {
-		rt.handle("POST", "/api/v1/user/initialize", s.initializeUser)
-	}
+	// A web route that exists with the flag off too: it then aborts 404
+	// (endpoints/web.py, route_show_if).
+	rt.handleWeb("POST", "/api/v1/user/initialize", s.initializeUser)
+	rt.handle("GET", "/api/v1/app/{client_id}", s.getApplicationInformation)
 
 	rt.handle("POST", "/api/v1/organization/", s.createOrganization)
 	rt.handle("GET", "/api/v1/organization/{orgname}", s.getOrganization)

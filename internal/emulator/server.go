@@ -106,6 +106,7 @@ type Server struct {
 	statuses map[int]int
 	baseURL  string
 	routes   *router
+	reqLog   *requestLog // one line per request when set (introspection.go)
 }
 
 // New returns an emulator with an empty database.
@@ -231,7 +232,12 @@ func (s *Server) SetBaseURL(u string) {
 }
 
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	if isEmulatorPath(r.URL.Path) {
+		s.serveEmulator(rw, r)
+		return
+	}
 	w := &statusRecorder{ResponseWriter: rw}
+	defer s.logRequest(r, w, time.Now())
 	defer func() {
 		s.knobs.Lock()
 		s.statuses[w.status]++
@@ -278,6 +284,15 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		switch {
 		case rt != nil:
 			c := s.caller(r)
+			if !rt.web && csrfRequired(r.Method, c) {
+				csrfFailure(w)
+				return
+			}
+			if !rt.web && !rt.anon && c.user == nil && !s.cfg.Features.AnonymousAccess {
+				// endpoints/decorators.py, check_anon_protection
+				abortError(w, http.StatusUnauthorized, "Anonymous access is not allowed")
+				return
+			}
 			rt.handler(&request{Request: r, w: w, params: params, caller: c, srv: s})
 		case status == http.StatusPermanentRedirect:
 			target := r.URL.Path + "/"

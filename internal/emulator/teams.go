@@ -7,7 +7,10 @@ import (
 
 // Teams, team membership, invitations and org members (quay-api.md §5).
 
-var teamRoles = map[string]bool{"member": true, "creator": true, "admin": true}
+// teamSchema is the TeamDescription body schema (endpoints/api/team.py).
+var teamSchema = mustSchema(`{"type": "object", "required": ["role"], "properties": {
+	"role": {"type": "string", "enum": ["member", "creator", "admin"]},
+	"description": {"type": "string"}}}`)
 
 // adminTeamsOf lists the admin-role teams of org that user is in.
 func adminTeamsOf(org *namespace, user string) []*team {
@@ -33,23 +36,11 @@ func inAnyTeam(org *namespace, user string) bool {
 // PUT /api/v1/organization/{orgname}/team/{teamname} (§5.4): create or update.
 func (s *Server) upsertTeam(r *request) {
 	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
+	if !r.decodeValidBody(teamSchema, &body) {
 		return
 	}
-	role, present, ok := getString(body, "role")
-	if !present {
-		r.schemaError("'role' is a required property")
-		return
-	}
-	if !ok || !teamRoles[role] {
-		r.schemaError(string(body["role"]) + " is not one of ['member', 'creator', 'admin']")
-		return
-	}
-	description, descPresent, ok := getString(body, "description")
-	if !ok {
-		r.schemaError(typeError(body, "description", "string"))
-		return
-	}
+	role, _, _ := getString(body, "role")
+	description, descPresent, _ := getString(body, "description")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	name := r.param("teamname")

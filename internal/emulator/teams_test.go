@@ -20,7 +20,7 @@ func TestTeamUpsertAndDelete(t *testing.T) {
 		t.Fatalf("update: %d %s", a.status, a.raw)
 	}
 	expectProblem(t, e.call(t, "PUT", base+"devs", e.alice, map[string]any{}), 400, "invalid_request", "'role' is a required property")
-	expectProblem(t, e.call(t, "PUT", base+"devs", e.alice, map[string]any{"role": "owner"}), 400, "invalid_request", `"owner" is not one of ['member', 'creator', 'admin']`)
+	expectProblem(t, e.call(t, "PUT", base+"devs", e.alice, map[string]any{"role": "owner"}), 400, "invalid_request", "'owner' is not one of ['member', 'creator', 'admin']")
 	expectMessage(t, e.call(t, "PUT", base+"Devs", e.alice, map[string]any{"role": "member"}), 400,
 		"Invalid team name Devs: Namespace must match expression ^([a-z0-9]+(?:[._-][a-z0-9]+)*)$")
 	expectMessage(t, e.call(t, "PUT", base+"d", e.alice, map[string]any{"role": "member"}), 400,

@@ -1,0 +1,401 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Quay validates request bodies with Python's jsonschema 3.2 (requirements.txt)
+// and sends str(ValidationError) as the problem detail. Its first line prints
+// values with Python's repr() of what json.loads made of the body: single
+// quotes, True/False/None, dict keys in the order they were sent. This file
+// renders values that way and evaluates the small schema subset the emulated
+// endpoints declare, choosing the reported error as jsonschema's best_match does.
+
+// jsonValue is a decoded JSON value that keeps object keys in document order.
+type jsonValue struct {
+	kind string // "object", "array", "string", "number", "boolean", "null"
+	keys []string
+	vals []*jsonValue // object values (by keys) or array items
+	str  string       // string value, or the number's literal
+	b    bool
+}
+
+func (v *jsonValue) get(key string) *jsonValue {
+	for i, k := range v.keys {
+		if k == key {
+			return v.vals[i]
+		}
+	}
+	return nil
+}
+
+// parseJSONValue decodes raw, or returns nil when it is not JSON.
+func parseJSONValue(raw []byte) *jsonValue {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	v, err := readJSONValue(dec)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+func readJSONValue(dec *json.Decoder) (*jsonValue, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		v := &jsonValue{kind: "array"}
+		if t == '{' {
+			v.kind = "object"
+		}
+		for dec.More() {
+			if v.kind == "object" {
+				k, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				key, _ := k.(string)
+				v.keys = append(v.keys, key)
+			}
+			item, err := readJSONValue(dec)
+			if err != nil {
+				return nil, err
+			}
+			v.vals = append(v.vals, item)
+		}
+		if _, err := dec.Token(); err != nil { // the closing delimiter
+			return nil, err
+		}
+		return v, nil
+	case string:
+		return &jsonValue{kind: "string", str: t}, nil
+	case json.Number:
+		return &jsonValue{kind: "number", str: t.String()}, nil
+	case bool:
+		return &jsonValue{kind: "boolean", b: t}, nil
+	default:
+		return &jsonValue{kind: "null"}, nil
+	}
+}
+
+// pyRepr renders raw JSON as Python's repr() prints json.loads(raw).
+func pyRepr(raw []byte) string {
+	v := parseJSONValue(raw)
+	if v == nil {
+		return string(raw)
+	}
+	return v.repr()
+}
+
+func (v *jsonValue) repr() string {
+	switch v.kind {
+	case "object":
+		parts := make([]string, len(v.keys))
+		for i, k := range v.keys {
+			parts[i] = pyString(k) + ": " + v.vals[i].repr()
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case "array":
+		parts := make([]string, len(v.vals))
+		for i, x := range v.vals {
+			parts[i] = x.repr()
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case "string":
+		return pyString(v.str)
+	case "number":
+		return pyNumber(v.str)
+	case "boolean":
+		if v.b {
+			return "True"
+		}
+		return "False"
+	default:
+		return "None"
+	}
+}
+
+// isFloatLiteral says whether json.loads makes a float (not an int) of a number.
+func isFloatLiteral(lit string) bool { return strings.ContainsAny(lit, ".eE") }
+
+// pyNumber prints a JSON number literal as Python prints the int or float
+// json.loads makes of it.
+func pyNumber(lit string) string {
+	if !isFloatLiteral(lit) {
+		if n, ok := new(big.Int).SetString(lit, 10); ok {
+			return n.String()
+		}
+		return lit
+	}
+	f, err := strconv.ParseFloat(lit, 64)
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case err != nil:
+		return lit
+	}
+	// repr(float): shortest round-trip digits, exponent form below 1e-4 and from 1e16.
+	e := strconv.FormatFloat(f, 'e', -1, 64)
+	exp, _ := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])
+	if exp < -4 || exp >= 16 {
+		return e
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}
+
+// pyString is Python's repr() of a str.
+func pyString(s string) string {
+	quote := byte('\'')
+	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.WriteByte(quote)
+	for _, r := range s {
+		switch {
+		case r == rune(quote) || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < ' ' || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r < utf8.RuneSelf || unicode.IsPrint(r):
+			b.WriteRune(r)
+		case r <= 0xff:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r <= 0xffff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		}
+	}
+	b.WriteByte(quote)
+	return b.String()
+}
+
+// pyStrings is repr() of a list of str, e.g. ['member', 'creator', 'admin'].
+func pyStrings(list []string) string {
+	parts := make([]string, len(list))
+	for i, s := range list {
+		parts[i] = pyString(s)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// enumError is the first line of a jsonschema enum failure.
+func enumError(raw []byte, allowed []string) string {
+	return pyRepr(raw) + " is not one of " + pyStrings(allowed)
+}
+
+// typeError is the first line of a jsonschema type failure.
+func typeError(m map[string]json.RawMessage, key, want string) string {
+	return pyRepr(m[key]) + " is not of type '" + want + "'"
+}
+
+// schema is a request schema as an endpoint declares it, kept as JSON text in
+// the declaration's key order, so messages can print it as repr() does.
+type schema struct {
+	v       *jsonValue
+	pattern map[string]*regexp.Regexp
+}
+
+func mustSchema(text string) *schema {
+	v := parseJSONValue([]byte(text))
+	if v == nil || v.kind != "object" {
+		panic("emulator: bad schema " + text)
+	}
+	return &schema{v: v, pattern: map[string]*regexp.Regexp{}}
+}
+
+// schemaErr is one validation error: how deep in the instance it sits, the
+// keyword that failed, its message and, for oneOf, the errors of each branch.
+type schemaErr struct {
+	depth   int
+	keyword string
+	message string
+	context []schemaErr
+}
+
+// validate returns the first line jsonschema's validate() would raise for
+// instance, or "" when it is valid.
+func (s *schema) validate(instance *jsonValue) string {
+	errs := s.errors(s.v, instance)
+	if len(errs) == 0 {
+		return ""
+	}
+	// best_match (jsonschema 3.2): the most relevant error overall, then
+	// the least relevant of its context, repeatedly; ties go to the first.
+	best := errs[0]
+	for _, e := range errs[1:] {
+		if relevanceLess(best, e) {
+			best = e
+		}
+	}
+	for len(best.context) > 0 {
+		least := best.context[0]
+		for _, e := range best.context[1:] {
+			if relevanceLess(e, least) {
+				least = e
+			}
+		}
+		best = least
+	}
+	return best.message
+}
+
+// relevanceLess orders errors by jsonschema's relevance key: shallower is
+// more relevant, and anyOf/oneOf are weak.
+func relevanceLess(a, b schemaErr) bool {
+	if a.depth != b.depth {
+		return a.depth > b.depth
+	}
+	weakA, weakB := a.keyword == "oneOf" || a.keyword == "anyOf", b.keyword == "oneOf" || b.keyword == "anyOf"
+	return weakA && !weakB
+}
+
+func (s *schema) errors(sch, inst *jsonValue) []schemaErr {
+	var out []schemaErr
+	add := func(keyword, msg string) { out = append(out, schemaErr{keyword: keyword, message: msg}) }
+	for i, kw := range sch.keys {
+		val := sch.vals[i]
+		switch kw {
+		case "type":
+			if !isJSONType(inst, val.str) {
+				add(kw, inst.repr()+" is not of type "+pyString(val.str))
+			}
+		case "enum":
+			found := false
+			for _, e := range val.vals {
+				found = found || e.repr() == inst.repr()
+			}
+			if !found {
+				add(kw, inst.repr()+" is not one of "+val.repr())
+			}
+		case "required":
+			if inst.kind == "object" {
+				for _, r := range val.vals {
+					if inst.get(r.str) == nil {
+						add(kw, pyString(r.str)+" is a required property")
+					}
+				}
+			}
+		case "properties":
+			if inst.kind == "object" {
+				for j, name := range val.keys {
+					if sub := inst.get(name); sub != nil {
+						for _, e := range s.errors(val.vals[j], sub) {
+							e.depth++
+							out = append(out, e)
+						}
+					}
+				}
+			}
+		case "additionalProperties":
+			if inst.kind == "object" && val.kind == "boolean" && !val.b {
+				props := sch.get("properties")
+				var extra []string
+				for _, k := range inst.keys {
+					if props == nil || props.get(k) == nil {
+						extra = append(extra, pyString(k))
+					}
+				}
+				verb := "was"
+				if len(extra) > 1 {
+					verb = "were"
+				}
+				if len(extra) > 0 { // Python lists a set; the emulator keeps body order
+					add(kw, "Additional properties are not allowed ("+strings.Join(extra, ", ")+" "+verb+" unexpected)")
+				}
+			}
+		case "pattern":
+			if inst.kind == "string" {
+				re := s.pattern[val.str]
+				if re == nil {
+					re = regexp.MustCompile(val.str)
+					s.pattern[val.str] = re
+				}
+				if !re.MatchString(inst.str) {
+					add(kw, inst.repr()+" does not match "+pyString(val.str))
+				}
+			}
+		case "not":
+			if len(s.errors(val, inst)) == 0 {
+				add(kw, val.repr()+" is not allowed for "+inst.repr())
+			}
+		case "oneOf":
+			out = append(out, s.oneOf(val, inst)...)
+		}
+	}
+	return out
+}
+
+// oneOf follows jsonschema 3.2: no valid branch is one error whose context
+// holds every branch's errors; more than one lists the later valid branches
+// and then the first.
+func (s *schema) oneOf(branches, inst *jsonValue) []schemaErr {
+	first := -1
+	var all []schemaErr
+	for i, b := range branches.vals {
+		errs := s.errors(b, inst)
+		if len(errs) == 0 {
+			first = i
+			break
+		}
+		all = append(all, errs...)
+	}
+	if first < 0 {
+		return []schemaErr{{keyword: "oneOf", message: inst.repr() + " is not valid under any of the given schemas", context: all}}
+	}
+	var more []string
+	for _, b := range branches.vals[first+1:] {
+		if len(s.errors(b, inst)) == 0 {
+			more = append(more, b.repr())
+		}
+	}
+	if len(more) == 0 {
+		return nil
+	}
+	more = append(more, branches.vals[first].repr())
+	return []schemaErr{{keyword: "oneOf", message: inst.repr() + " is valid under each of " + strings.Join(more, ", ")}}
+}
+
+// isJSONType is jsonschema's Draft 7 type check on a json.loads value:
+// an integer is an int or a float with no fraction; booleans are not numbers.
+func isJSONType(v *jsonValue, want string) bool {
+	switch want {
+	case "integer":
+		if v.kind != "number" {
+			return false
+		}
+		if !isFloatLiteral(v.str) {
+			return true
+		}
+		f, err := strconv.ParseFloat(v.str, 64)
+		return err == nil && !math.IsInf(f, 0) && f == math.Trunc(f)
+	default:
+		return v.kind == want
+	}
+}
