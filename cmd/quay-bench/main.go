@@ -1,7 +1,7 @@
 // Command quay-bench measures the provider at scale: for configurations of
 // N resources it times terraform apply, a no-change plan, an update of 10%
 // of the resources and destroy, counts the API requests each phase makes
-// (from the emulator's counters), samples the provider's peak memory,
+// (from the emulator's counters endpoint), samples the provider's peak memory,
 // splits the CPU time between Terraform, the provider and the emulator, and
 // compares wall time with the lower bound requests × latency / parallelism.
 // It writes a table to the terminal, results.json and a PNG chart.
@@ -12,7 +12,8 @@
 //
 // By default it runs against an in-process Quay emulator on 127.0.0.1 with
 // a fixed latency per request; with QUAY_URL and QUAY_TOKEN set it runs
-// against that Quay instead (no latency setting, no request counts).
+// against that server instead (no latency setting; request counts only when
+// it is an emulator, e.g. a quay-emulator started by hand).
 package main
 
 import (
@@ -122,7 +123,11 @@ func main() {
 		log.Printf("emulator on %s with %s latency", url, *latency)
 	} else {
 		*latency = 0
-		log.Printf("running against %s (no latency setting, no request counts)", url)
+		log.Printf("running against %s (no latency setting)", url)
+	}
+	count := probeCounters(url)
+	if count == nil {
+		log.Printf("%s has no %s: no request counts", url, emulator.RequestsPath)
 	}
 
 	cliConfig := filepath.Join(work, "terraformrc")
@@ -140,8 +145,10 @@ func main() {
 		dir := filepath.Join(work, fmt.Sprintf("n%d", n))
 		_ = os.MkdirAll(dir, 0o755)
 		run := func(phase string, args ...string) {
-			if phase != "" && emu != nil {
-				emu.ResetCounts()
+			if phase != "" && count != nil {
+				if err := count.reset(); err != nil {
+					log.Fatal(err)
+				}
 			}
 			cmd := exec.Command(*tfPath, append([]string{"-chdir=" + dir}, args...)...)
 			cmd.Env = env
@@ -166,10 +173,13 @@ func main() {
 				TerraformCPUSeconds: tfCPU, ProviderCPUSeconds: providerCPU}
 			if emu != nil {
 				r.EmulatorCPUSeconds = emulatorCPU
-				r.ByRoute = emu.Counts()
-				for _, c := range r.ByRoute {
-					r.Requests += c
+			}
+			if count != nil {
+				byRoute, total, err := count.read()
+				if err != nil {
+					log.Fatal(err)
 				}
+				r.ByRoute, r.Requests = byRoute, total
 				r.RequestsPerResource = float64(r.Requests) / float64(n)
 				r.LowerBoundSeconds = float64(r.Requests) * latency.Seconds() / float64(*parallelism)
 				if r.LowerBoundSeconds > 0 {

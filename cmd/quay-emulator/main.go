@@ -1,6 +1,7 @@
 // Command quay-emulator serves the in-memory Quay API emulator on a loopback
 // address, so configurations can be tried without a Quay server. It prints
-// the URL and an admin (superuser) token as shell assignments.
+// the URL and an admin (superuser) token as shell assignments. Request
+// counts per route are at GET /_emulator/requests (DELETE resets them).
 package main
 
 import (
@@ -27,6 +28,7 @@ func main() {
 	fullAccess := flag.Bool("full-access", true, "FEATURE_SUPERUSERS_FULL_ACCESS")
 	mailing := flag.Bool("mailing", false, "FEATURE_MAILING (team additions of new users become invitations)")
 	envFile := flag.String("env-file", "", "also write QUAY_URL and QUAY_TOKEN to this file")
+	logRequests := flag.Bool("log-requests", false, "write one line per request to stderr: method, path, status, duration")
 	flag.Parse()
 
 	host, _, err := net.SplitHostPort(*addr)
@@ -42,6 +44,9 @@ func main() {
 	cfg.Features.SuperusersFullAccess = *fullAccess
 	cfg.Features.Mailing = *mailing
 	srv := emulator.New(cfg)
+	if *logRequests {
+		srv.SetRequestLog(os.Stderr)
+	}
 	srv.AddUser(*user, *user+"@example.com", true)
 	tok := *token
 	if tok == "" {

@@ -120,3 +120,34 @@ func TestProxyCache(t *testing.T) {
 		t.Fatalf("proxy cache without the feature: %d %s", a.status, a.raw)
 	}
 }
+
+// TestApplicationInformation pins issue 14 item 5: GET /api/v1/app/{client_id}
+// is an application's public face, for any caller, with the organization as
+// the caller may see it but no teams (endpoints/api/organization.py,
+// ApplicationInformation); an unknown client id is Quay's NotFound.
+func TestApplicationInformation(t *testing.T) {
+	e := newOrgTestEnv(t, nil)
+	e.call(t, "POST", "/api/v1/organization/", e.alice, map[string]any{"name": "acme"})
+	created := e.call(t, "POST", "/api/v1/organization/acme/applications", e.alice,
+		map[string]any{"name": "ci", "description": "builds", "application_uri": "https://ci.example.com", "redirect_uri": "https://ci.example.com/cb"})
+	id, _ := created.field("client_id").(string)
+
+	for _, tok := range []string{"", e.bob, e.alice} {
+		a := e.call(t, "GET", "/api/v1/app/"+id, tok, nil)
+		m, _ := a.body.(map[string]any)
+		org, _ := m["organization"].(map[string]any)
+		if a.status != 200 || len(m) != 5 || m["name"] != "ci" || m["description"] != "builds" || m["uri"] != "https://ci.example.com" || org["name"] != "acme" {
+			t.Fatalf("public view for %q: %d %s", tok, a.status, a.raw)
+		}
+		if av, _ := m["avatar"].(map[string]any); av["kind"] != "app" {
+			t.Errorf("avatar kind: %v", m["avatar"])
+		}
+		if teams, _ := org["teams"].(map[string]any); teams == nil || len(teams) != 0 || len(org["ordered_teams"].([]any)) != 0 {
+			t.Errorf("organization teams should be empty: %v", org)
+		}
+		if admin := tok == e.alice; org["is_admin"] != admin || (org["tag_expiration_s"] != nil) != admin {
+			t.Errorf("organization as seen by %q: %v", tok, org)
+		}
+	}
+	expectProblem(t, e.call(t, "GET", "/api/v1/app/NOSUCHCLIENT", "", nil), 404, "not_found", "Not Found")
+}
