@@ -166,7 +166,7 @@ var badInputCorpus = []badInput{
 	{"quota size decimal", "limit", `resource "quay_quota" "x" {
   namespace = "acme"
   limit     = "1.5 GiB"
-}`, `unknown unit`},
+}`, `write "1536 MiB"`},
 	{"quota bytes zero", "limit_bytes", `resource "quay_quota" "x" {
   namespace   = "acme"
   limit_bytes = 0
@@ -209,7 +209,19 @@ var badInputCorpus = []badInput{
 	{"service key reserved metadata", "metadata", `resource "quay_service_key" "x" {
   service  = "ok"
   metadata = { creator = "me" }
-}`, `value must be none of`},
+}`, `metadata key "creator" is reserved`},
+	{"app javascript redirect", "redirect_uri", `resource "quay_oauth_application" "x" {
+  organization = "platform"
+  name         = "ci"
+  redirect_uri = "javascript:alert(1)"
+}`, `javascript: URIs are refused`},
+	{"app relative home page", "application_uri", `resource "quay_oauth_application" "x" {
+  organization    = "platform"
+  name            = "ci"
+  application_uri = "ci.example.com"
+}`, `must be an absolute http or https URL`},
+	{"provider URL without scheme", "url", `provider "quay" { url = "quay.example.com" }
+data "quay_organization" "x" { name = "platform" }`, `it needs a scheme`},
 	{"provider timeout zero", "request_timeout_seconds", `provider "quay" { request_timeout_seconds = 0 }
 data "quay_organization" "x" { name = "platform" }`, `value must be between 1 and 3600`},
 	{"provider retries negative", "max_retries", `provider "quay" { max_retries = -1 }

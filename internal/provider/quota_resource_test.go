@@ -194,7 +194,7 @@ func TestAccQuota_badInput(t *testing.T) {
 	}{
 		{`limit = "0 GiB"`, `larger than zero`},
 		{`limit = "100B"`, `does not accept the unit "B"`},
-		{`limit = "1.5 GiB"`, `unknown unit`},
+		{`limit = "1.5 GiB"`, `only whole numbers, without a\s+decimal point; write "1536 MiB"`},
 		{`limit = "ten"`, `must start with a whole number`},
 		{`limit_bytes = 0`, `value must be at least 1`},
 		{`limit_bytes = -5`, `value must be at least 1`},

@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -112,7 +115,7 @@ func (r *serviceKeyResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"and removing one replaces the key. Quay adds `created_by`, `creator` and `ip` itself; those names are reserved and are not shown here.",
 				ElementType: types.StringType,
 				Optional:    true,
-				Validators: []validator.Map{mapvalidator.KeysAre(stringvalidator.NoneOf(serverMetadataKeys...)),
+				Validators: []validator.Map{reservedKeysValidator{reserved: serverMetadataKeys, why: "Quay sets it on every key made through the API"},
 					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1))},
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(metadataKeyRemoved,
 					"Quay cannot remove metadata entries, so removing one replaces the key.", "Quay cannot remove metadata entries, so removing one replaces the key.")},
@@ -529,4 +532,29 @@ func stringMapValues(m map[string]string) map[string]attr.Value {
 		out[k] = types.StringValue(v)
 	}
 	return out
+}
+
+// reservedKeysValidator refuses map keys that Quay keeps for itself, and
+// names the key at fault (a key validator would talk about a "value").
+type reservedKeysValidator struct {
+	reserved []string
+	why      string
+}
+
+func (v reservedKeysValidator) Description(context.Context) string {
+	return fmt.Sprintf("keys must not be any of %s (%s)", strings.Join(v.reserved, ", "), v.why)
+}
+
+func (v reservedKeysValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v reservedKeysValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, key := range slices.Sorted(maps.Keys(req.ConfigValue.Elements())) {
+		if slices.Contains(v.reserved, key) {
+			resp.Diagnostics.AddAttributeError(req.Path, "Reserved metadata key",
+				fmt.Sprintf("The metadata key %q is reserved: %s. Reserved keys: %s. Use another key name.", key, v.why, strings.Join(v.reserved, ", ")))
+		}
+	}
 }

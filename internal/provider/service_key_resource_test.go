@@ -235,7 +235,7 @@ func TestAccServiceKey_badInput(t *testing.T) {
 		{`service = "ok"` + "\n" + `name = "semi;colon"`, `may contain only letters, digits, whitespace`},
 		{`service = "ok"` + "\n" + `expiration = "2001-01-01T00:00:00Z"`, `Expiration is in the past`},
 		{`service = "ok"` + "\n" + `expiration = "tomorrow"`, `must be an RFC 3339 timestamp`},
-		{`service = "ok"` + "\n" + `metadata = { creator = "me" }`, `value must be none of`},
+		{`service = "ok"` + "\n" + `metadata = { creator = "me" }`, `metadata key "creator" is reserved`},
 	}
 	for _, tc := range cases {
 		resource.UnitTest(t, resource.TestCase{

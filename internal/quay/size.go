@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -41,6 +42,9 @@ func ParseQuotaSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%w %q: it must start with a whole number of bytes or units, such as \"10 GiB\" or \"500 MB\"", ErrInvalidSize, s)
 	}
 	digits, rest := s[:i], s[i:]
+	if strings.HasPrefix(rest, ".") {
+		return 0, decimalSizeError(s, digits, rest[1:])
+	}
 	rest = strings.TrimPrefix(rest, " ")
 	n, err := strconv.ParseUint(digits, 10, 64)
 	if err != nil {
@@ -93,4 +97,47 @@ func FormatQuotaSize(b int64) string {
 		return strconv.FormatInt(b, 10)
 	}
 	return strconv.FormatInt(b, 10) + " " + unit
+}
+
+// decimalSizeError explains that Quay takes no decimals ("1.5 GiB") and,
+// where the size is a whole number of bytes, gives the same size written
+// as Quay accepts it ("1536 MiB").
+func decimalSizeError(s, whole, afterPoint string) error {
+	j := 0
+	for j < len(afterPoint) && afterPoint[j] >= '0' && afterPoint[j] <= '9' {
+		j++
+	}
+	unit := strings.TrimPrefix(afterPoint[j:], " ")
+	u, known := quotaUnits[unit]
+	n, ok := new(big.Rat).SetString(whole + "." + afterPoint[:j] + "0")
+	if !known || !ok || j == 0 {
+		return fmt.Errorf("%w %q: Quay accepts only whole numbers, without a decimal point, such as \"1536 MiB\"", ErrInvalidSize, s)
+	}
+	bytes := new(big.Rat).Mul(n, new(big.Rat).SetInt(new(big.Int).Exp(new(big.Int).SetUint64(u.base), new(big.Int).SetUint64(u.power), nil)))
+	if !bytes.IsInt() {
+		return fmt.Errorf("%w %q: Quay accepts only whole numbers, without a decimal point, and this is not a whole number of bytes; use a smaller unit", ErrInvalidSize, s)
+	}
+	if !bytes.Num().IsInt64() {
+		return fmt.Errorf("%w %q: the size is too large", ErrInvalidSize, s)
+	}
+	// The same family of units (binary or decimal), largest first.
+	suggestion := bytes.Num().String()
+	names := []string{"K", "M", "G", "T", "P", "E"}
+	if u.base == 1024 {
+		names = []string{"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	} else if strings.HasSuffix(unit, "B") {
+		names = []string{"KB", "MB", "GB", "TB", "PB", "EB"}
+	}
+	b := bytes.Num().Int64()
+	for p := len(names); p >= 1; p-- {
+		div := int64(1)
+		for k := 0; k < p; k++ {
+			div *= int64(u.base)
+		}
+		if b%div == 0 {
+			suggestion = fmt.Sprintf("%d %s", b/div, names[p-1])
+			break
+		}
+	}
+	return fmt.Errorf("%w %q: Quay accepts only whole numbers, without a decimal point; write %q (the same size)", ErrInvalidSize, s, suggestion)
 }

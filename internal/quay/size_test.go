@@ -2,6 +2,7 @@ package quay
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -67,4 +68,23 @@ func FuzzParseQuotaSize(f *testing.F) {
 			t.Fatalf("round trip of %d: %d, %v", n, back, err)
 		}
 	})
+}
+
+func TestParseQuotaSizeDecimals(t *testing.T) {
+	cases := map[string]string{
+		"1.5 GiB": `write "1536 MiB"`,
+		"1.5GiB":  `write "1536 MiB"`,
+		"2.5 GB":  `write "2500 MB"`,
+		"0.5 Ti":  `write "512 GiB"`,
+		"1.25 G":  `write "1250 M"`,
+		"1.3 KiB": "not a whole number of bytes",
+		"1.5 XB":  "only whole numbers",
+		"1.":      "only whole numbers",
+	}
+	for in, want := range cases {
+		_, err := ParseQuotaSize(in)
+		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrInvalidSize) {
+			t.Errorf("ParseQuotaSize(%q) error = %v; want it to say %q", in, err, want)
+		}
+	}
 }
