@@ -102,7 +102,7 @@ func (r *oauthApplicationResource) Schema(_ context.Context, _ resource.SchemaRe
 			"secret_version": schema.Int64Attribute{
 				MarkdownDescription: "Change this number from one value to another to rotate the client secret in place (Quay's reset-secret call); the application and its `client_id` stay. " +
 					"Setting it where it was unset (for example in the first apply after an import) or removing it rotates nothing, so importing an application never changes its secret.",
-				Optional:            true,
+				Optional: true,
 			},
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "Client ID assigned by Quay (20 characters).",

@@ -545,7 +545,9 @@ func (v reservedKeysValidator) Description(context.Context) string {
 	return fmt.Sprintf("keys must not be any of %s (%s)", strings.Join(v.reserved, ", "), v.why)
 }
 
-func (v reservedKeysValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v reservedKeysValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v reservedKeysValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
