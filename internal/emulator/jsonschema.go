@@ -196,20 +196,6 @@ func pyString(s string) string {
 	return b.String()
 }
 
-// pyStrings is repr() of a list of str, e.g. ['member', 'creator', 'admin'].
-func pyStrings(list []string) string {
-	parts := make([]string, len(list))
-	for i, s := range list {
-		parts[i] = pyString(s)
-	}
-	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-// enumError is the first line of a jsonschema enum failure.
-func enumError(raw []byte, allowed []string) string {
-	return pyRepr(raw) + " is not one of " + pyStrings(allowed)
-}
-
 // typeError is the first line of a jsonschema type failure.
 func typeError(m map[string]json.RawMessage, key, want string) string {
 	return pyRepr(m[key]) + " is not of type '" + want + "'"

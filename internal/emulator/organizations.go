@@ -79,10 +79,6 @@ func (s *Server) createOrganization(r *request) {
 // GET /api/v1/organization/{orgname} (§4.2). Anyone may read; the view
 // shrinks with the caller's rights.
 func (s *Server) getOrganization(r *request) {
-	if r.caller.user == nil && !s.cfg.Features.AnonymousAccess {
-		writeJSON(r.w, 401, map[string]string{"error": "Anonymous access is not allowed"})
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	org := s.state.org(r.param("orgname"))

@@ -35,7 +35,7 @@ func (s *Server) quotaEnabled() bool {
 // registerQuotaRoutes adds the organization and superuser quota paths.
 // Both families need FEATURE_SUPER_USERS as well as the quota flags.
 func (s *Server) registerQuotaRoutes(rt *router) {
-	const org = "/api/v1/organization/{namespace}/quota"
+	const org = "/api/v1/organization/{orgname}/quota" // Quay names the parameter orgname here
 	rt.handle("GET", org, s.orgListQuotas)
 	rt.handle("POST", org, s.orgCreateQuota)
 	rt.handle("GET", org+"/{quota_id}", s.orgGetQuota)
@@ -290,7 +290,7 @@ func (s *Server) orgQuotaAllowed(r *request, write bool) bool {
 	// Writes need a full-access superuser since 3.16; before, any superuser.
 	allowed := r.caller.fullAccess || (r.caller.superuser && before316(s.cfg.Version))
 	if !write {
-		allowed = s.canReadQuota(r.caller, s.state.namespaces[r.param("namespace")])
+		allowed = s.canReadQuota(r.caller, s.state.namespaces[r.param("orgname")])
 	}
 	if !allowed {
 		r.forbidden()
@@ -304,7 +304,7 @@ func (s *Server) orgQuotaNamespace(r *request, write, orgOnly bool) *namespace {
 	if !s.orgQuotaAllowed(r, write) {
 		return nil
 	}
-	ns := s.state.namespaces[r.param("namespace")]
+	ns := s.state.namespaces[r.param("orgname")]
 	if ns == nil || (orgOnly && !ns.isOrg) {
 		r.notFound()
 		return nil

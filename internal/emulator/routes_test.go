@@ -1,0 +1,23 @@
+package emulator
+
+import "testing"
+
+// TestRouteParameterNames: the discovery document and the request counters
+// name routes as Quay registers them, parameter names included: the org
+// quota paths use <orgname> (endpoints/api/namespacequota.py), the
+// superuser ones <namespace> (endpoints/api/superuser.py).
+func TestRouteParameterNames(t *testing.T) {
+	e := newOrgTestEnv(t, nil)
+	paths, _ := e.call(t, "GET", "/api/v1/discovery", "", nil).field("paths").(map[string]any)
+	for _, p := range []string{
+		"/api/v1/organization/{orgname}/quota",
+		"/api/v1/organization/{orgname}/quota/{quota_id}/limit/{limit_id}",
+		"/api/v1/superuser/organization/{namespace}/quota",
+		"/api/v1/superuser/users/{namespace}/quota/{quota_id}",
+		"/api/v1/app/{client_id}",
+	} {
+		if _, ok := paths[p]; !ok {
+			t.Errorf("discovery lacks %s", p)
+		}
+	}
+}
