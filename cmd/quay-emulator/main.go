@@ -29,6 +29,8 @@ func main() {
 	mailing := flag.Bool("mailing", false, "FEATURE_MAILING (team additions of new users become invitations)")
 	envFile := flag.String("env-file", "", "also write QUAY_URL and QUAY_TOKEN to this file")
 	logRequests := flag.Bool("log-requests", false, "write one line per request to stderr: method, path, status, duration")
+	gcDelay := flag.Duration("namespace-gc-delay", emulator.DefaultNamespaceGCDelay, "how long a deleted organization's or user's name stays reserved (\"Username is not available\"), as in Quay after 3.18.0; 60s is the longest Quay's namespace GC worker takes without a grace period; 0 frees names at once")
+	reuseNames := flag.Bool("reuse-deleted-names", false, "free deleted names at once, as Quay 3.18.0 and older do")
 	flag.Parse()
 
 	host, _, err := net.SplitHostPort(*addr)
@@ -43,6 +45,8 @@ func main() {
 	cfg.Latency = *latency
 	cfg.Features.SuperusersFullAccess = *fullAccess
 	cfg.Features.Mailing = *mailing
+	cfg.NamespaceGCDelay = *gcDelay
+	cfg.ReuseDeletedNames = *reuseNames || *gcDelay == 0
 	srv := emulator.New(cfg)
 	if *logRequests {
 		srv.SetRequestLog(os.Stderr)

@@ -62,6 +62,10 @@ func (s *Server) createOrganization(r *request) {
 		r.invalidRequest("Invalid namespace " + name + ": " + reason)
 		return
 	}
+	if s.nameReserved(name) {
+		r.invalidRequest("Username is not available")
+		return
+	}
 	if email == "" {
 		email = randomUUID()
 	}
@@ -244,7 +248,8 @@ func (s *Server) updateOrganization(r *request) {
 }
 
 // DELETE /api/v1/organization/{orgname} (§4.4). Quay renames the org and
-// purges it later; to clients it is gone at once.
+// purges it later; to clients it is gone at once, but its name stays
+// reserved until the purge (namespacegc.go).
 func (s *Server) deleteOrganization(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -256,9 +261,11 @@ func (s *Server) deleteOrganization(r *request) {
 	r.noContent()
 }
 
-// deleteNamespace removes a user or organization and what hangs off it.
+// deleteNamespace removes a user or organization and what hangs off it,
+// and keeps its name reserved until the simulated namespace GC runs.
 func (s *Server) deleteNamespace(ns *namespace) {
 	delete(s.state.namespaces, ns.name)
+	s.reserveName(ns.name)
 	if !ns.isOrg {
 		for _, other := range s.state.namespaces {
 			for _, t := range other.teams {

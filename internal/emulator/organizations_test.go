@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // orgTestEnv is an emulator with a superuser "admin" (full access) and a
@@ -269,9 +270,82 @@ func TestOrganizationDelete(t *testing.T) {
 	expectProblem(t, e.call(t, "GET", "/api/v1/organization/acme", e.alice, nil), 404, "not_found", "Not Found")
 	expectProblem(t, e.call(t, "DELETE", "/api/v1/organization/acme", e.alice, nil), 403, "insufficient_scope", "Unauthorized")
 	expectProblem(t, e.call(t, "DELETE", "/api/v1/organization/acme", e.admin, nil), 404, "not_found", "Not Found")
-	// The name is free again.
+	// The name is free again once the namespace GC has purged the org.
+	e.srv.RunNamespaceGC()
 	if a := e.call(t, "POST", "/api/v1/organization/", e.alice, map[string]any{"name": "acme"}); a.status != 201 {
 		t.Fatalf("recreate: %d %s", a.status, a.raw)
+	}
+}
+
+// TestDeletedNamesStayReserved: after 3.18.0 the name of a deleted
+// organization or user is refused, for organizations and users alike,
+// until the namespace GC purges it; its e-mail address is free at once.
+func TestDeletedNamesStayReserved(t *testing.T) {
+	e := newOrgTestEnv(t, func(c *Config) { c.NamespaceGCDelay = -1 })
+	orgs, users := "/api/v1/organization/", "/api/v1/superuser/users/"
+	e.call(t, "POST", orgs, e.alice, map[string]any{"name": "acme"})
+	e.call(t, "POST", users, e.admin, map[string]any{"username": "carol", "email": "carol@example.com"})
+	e.call(t, "DELETE", orgs+"acme", e.alice, nil)
+	e.call(t, "DELETE", users+"carol", e.admin, nil)
+
+	for _, name := range []string{"acme", "carol"} {
+		expectProblem(t, e.call(t, "POST", orgs, e.alice, map[string]any{"name": name}), 400, "invalid_request", "Username is not available")
+		expectMessage(t, e.call(t, "POST", users, e.admin, map[string]any{"username": name}), 400, "Username is not available")
+		expectProblem(t, e.call(t, "GET", orgs+name, e.alice, nil), 404, "not_found", "Not Found")
+		expectProblem(t, e.call(t, "GET", users+name, e.admin, nil), 404, "not_found", "Not Found")
+	}
+	// Checks that come first in Quay still win over the reservation.
+	expectProblem(t, e.call(t, "POST", orgs, e.alice, map[string]any{"name": "acme", "email": "bad"}), 400, "invalid_request", "Invalid email address")
+	expectProblem(t, e.call(t, "POST", orgs, e.alice, map[string]any{"name": "acme", "email": "bob@example.com"}), 400, "invalid_request", "Email has already been used: bob@example.com")
+	// The deleted user's address is not reserved.
+	if a := e.call(t, "POST", users, e.admin, map[string]any{"username": "carol2", "email": "carol@example.com"}); a.status != 200 {
+		t.Fatalf("reuse of a deleted user's e-mail: %d %s", a.status, a.raw)
+	}
+
+	e.srv.RunNamespaceGC("acme")
+	if a := e.call(t, "POST", users, e.admin, map[string]any{"username": "acme"}); a.status != 200 {
+		t.Fatalf("user with a purged org's name: %d %s", a.status, a.raw)
+	}
+	expectMessage(t, e.call(t, "POST", users, e.admin, map[string]any{"username": "carol"}), 400, "Username is not available")
+	e.srv.RunNamespaceGC()
+	if a := e.call(t, "POST", orgs, e.alice, map[string]any{"name": "carol"}); a.status != 201 {
+		t.Fatalf("org with a purged user's name: %d %s", a.status, a.raw)
+	}
+}
+
+// TestNamespaceGCDelay: by default the simulated GC frees a name after a
+// short delay; a set delay applies; Quay 3.18.0 and older free it at once.
+func TestNamespaceGCDelay(t *testing.T) {
+	cases := []struct {
+		name  string
+		cfg   func(*Config)
+		delay time.Duration
+	}{
+		{"default", nil, DefaultNamespaceGCDelay},
+		{"set", func(c *Config) { c.NamespaceGCDelay = 300 * time.Millisecond }, 300 * time.Millisecond},
+		{"3.18.0", func(c *Config) { c.ReuseDeletedNames = true }, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newOrgTestEnv(t, tc.cfg)
+			e.call(t, "POST", "/api/v1/organization/", e.alice, map[string]any{"name": "acme"})
+			deleted := time.Now()
+			e.call(t, "DELETE", "/api/v1/organization/acme", e.alice, nil)
+			for {
+				a := e.call(t, "POST", "/api/v1/organization/", e.alice, map[string]any{"name": "acme"})
+				if a.status == 201 {
+					break
+				}
+				expectProblem(t, a, 400, "invalid_request", "Username is not available")
+				if time.Since(deleted) > tc.delay+5*time.Second {
+					t.Fatalf("name still reserved %s after the delete", time.Since(deleted))
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if got := time.Since(deleted); got < tc.delay {
+				t.Errorf("name freed after %s, want at least %s", got, tc.delay)
+			}
+		})
 	}
 }
 

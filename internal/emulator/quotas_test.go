@@ -347,6 +347,7 @@ func TestQuotaGoneWithNamespace(t *testing.T) {
 		t.Fatalf("quota report %v", rep)
 	}
 	e.mustStatus(e.call(e.url, e.full, "DELETE", "/api/v1/organization/acme", ""), 204)
+	e.srv.RunNamespaceGC() // frees the name
 	e.mustStatus(e.call(e.url, e.owner, "POST", "/api/v1/organization/", `{"name":"acme"}`), 201)
 	if q := e.quotas(e.url, e.full, "/api/v1/organization/acme/quota"); len(q) != 0 {
 		t.Fatalf("a recreated org inherited the old quota: %v", q)

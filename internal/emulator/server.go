@@ -81,6 +81,16 @@ type Config struct {
 	Faults  Faults
 	// Version is reported by GET /config as "Quay <Version>".
 	Version string
+	// NamespaceGCDelay is how long the name of a deleted organization or
+	// user stays reserved ("Username is not available") before the
+	// simulated namespace garbage collector purges the namespace, as Quay
+	// does after 3.18.0 (namespacegc.go). Zero means
+	// DefaultNamespaceGCDelay; negative means names are freed only by
+	// RunNamespaceGC, as on a Quay whose namespace GC worker does not run.
+	NamespaceGCDelay time.Duration
+	// ReuseDeletedNames frees a deleted name at once, as Quay 3.18.0 and
+	// older do.
+	ReuseDeletedNames bool
 }
 
 // DefaultConfig is a test install as described by TestInstallFeatures.

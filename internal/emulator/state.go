@@ -18,6 +18,11 @@ type state struct {
 	nextID     int64 // DB ids (quotas, limits)
 
 	serviceKeys map[string]*serviceKey // by kid; see servicekeys.go
+
+	// reserved holds the names of deleted namespaces not yet purged, with
+	// the time the simulated GC purges each (zero: only RunNamespaceGC
+	// does); see namespacegc.go.
+	reserved map[string]time.Time
 }
 
 func newState() *state {
@@ -26,6 +31,7 @@ func newState() *state {
 		tokens:      map[string]*token{},
 		nextID:      1,
 		serviceKeys: map[string]*serviceKey{},
+		reserved:    map[string]time.Time{},
 	}
 }
 

@@ -79,6 +79,10 @@ func (s *Server) createUser(r *request) {
 		}
 		return
 	}
+	if s.nameReserved(username) {
+		r.modelError("Username is not available")
+		return
+	}
 	if s.cfg.Features.Mailing {
 		if !emailPresent || !validEmail(email) {
 			r.modelError("Invalid email address: " + email)

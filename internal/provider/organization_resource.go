@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -40,11 +41,12 @@ type organizationResource struct {
 }
 
 type organizationResourceModel struct {
-	Name                types.String `tfsdk:"name"`
-	Email               types.String `tfsdk:"email"`
-	InvoiceEmail        types.Bool   `tfsdk:"invoice_email"`
-	InvoiceEmailAddress types.String `tfsdk:"invoice_email_address"`
-	TagExpirationS      types.Int64  `tfsdk:"tag_expiration_s"`
+	Name                types.String   `tfsdk:"name"`
+	Email               types.String   `tfsdk:"email"`
+	InvoiceEmail        types.Bool     `tfsdk:"invoice_email"`
+	InvoiceEmailAddress types.String   `tfsdk:"invoice_email_address"`
+	TagExpirationS      types.Int64    `tfsdk:"tag_expiration_s"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
 type organizationIdentityModel struct {
@@ -55,12 +57,12 @@ func (r *organizationResource) Metadata(_ context.Context, req resource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_organization"
 }
 
-func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *organizationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Quay organization. Quay makes a team `owners` (role `admin`) in every new organization and puts the token's user in it.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the organization: 2 to 255 characters, lowercase letters and digits separated by single `.`, `_` or `-`. Must not be used by any user or organization. Changing it replaces the organization (and everything in it).",
+				MarkdownDescription: "Name of the organization: 2 to 255 characters, lowercase letters and digits separated by single `.`, `_` or `-`. Must not be used by any user or organization. Changing it replaces the organization (and everything in it). Quay after 3.18.0 keeps the name of a deleted organization or user reserved until its namespace garbage collector runs; a create of such a name waits for it (see `timeouts`).",
 				Required:            true,
 				Validators:          namespaceNameValidators("organization"),
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -91,6 +93,7 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": nameWaitTimeoutsBlock(ctx, "organization")},
 	}
 }
 
@@ -140,8 +143,15 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	c := r.data.client
 	name := plan.Name.ValueString()
+	waitFor, diags := plan.Timeouts.Create(ctx, defaultNameWaitTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
-	err := c.CreateOrganization(ctx, quay.CreateOrganizationRequest{Name: name, Email: plan.Email.ValueString()})
+	err := createReusingName(ctx, c, waitFor, "organization", name, func(ctx context.Context) error {
+		return c.CreateOrganization(ctx, quay.CreateOrganizationRequest{Name: name, Email: plan.Email.ValueString()})
+	})
 	if err != nil && quay.IsAmbiguous(err) {
 		// The answer was lost; Quay may have made the org. Adopt it if so,
 		// rather than fail now and "already exists" on the next run.
@@ -151,7 +161,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		}
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to create organization %q", name), err)
+		addCreateError(&resp.Diagnostics, fmt.Sprintf("Unable to create organization %q", name), err)
 		return
 	}
 
@@ -182,7 +192,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 					"It is kept in state so that the next apply can fix or replace it. "+quay.ErrorMessage(delErr))
 				resp.Diagnostics.Append(resp.State.Set(ctx, &organizationResourceModel{
 					Name: plan.Name, Email: plan.Email, InvoiceEmail: types.BoolValue(false),
-					InvoiceEmailAddress: types.StringNull(), TagExpirationS: types.Int64Null(),
+					InvoiceEmailAddress: types.StringNull(), TagExpirationS: types.Int64Null(), Timeouts: plan.Timeouts,
 				})...)
 			}
 			return

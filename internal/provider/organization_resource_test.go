@@ -103,6 +103,18 @@ resource "quay_organization" "test" {
 	})
 }
 
+// TestAccOrganization_replaceKeepsName: see testAccReplaceKeepsName.
+func TestAccOrganization_replaceKeepsName(t *testing.T) {
+	name := acctest.RandomWithPrefix("tfacc")
+	addr := "quay_organization.test"
+	testAccReplaceKeepsName(t, addr, fmt.Sprintf(`
+resource "quay_organization" "test" {
+  name             = %q
+  tag_expiration_s = 86400
+}`, name), testAccCheckOrganizationDestroy,
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New("tag_expiration_s"), knownvalue.Int64Exact(86400)))
+}
+
 func TestAccOrganization_createWithSettings(t *testing.T) {
 	name := acctest.RandomWithPrefix("tfacc")
 	addr := "quay_organization.test"

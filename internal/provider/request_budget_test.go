@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quaytf/terraform-provider-quay/internal/emulator"
 )
@@ -18,8 +19,16 @@ import (
 // refresh plus the delete. The calls made once per provider process to
 // configure it (GET /api/v1/user/ and GET /config) are left out, because
 // their number depends on the CLI, not on the provider.
+//
+// A create whose name Quay still reserves for a deleted organization or
+// user costs one more POST per retry and nothing else; the last phase
+// re-creates everything at once after the destroy, so both names are
+// refused once (this test's emulator frees a name only when the test says
+// so, right after the first refusal).
 func TestRequestBudget(t *testing.T) {
-	emu := emulator.New(emulator.DefaultConfig())
+	cfg := emulator.DefaultConfig()
+	cfg.NamespaceGCDelay = -1
+	emu := emulator.New(cfg)
 	h := newCLIHarness(t, emu)
 
 	config := func(updated bool) string {
@@ -87,20 +96,21 @@ resource "quay_quota" "q" {
 		return out
 	}
 
+	create := map[string]int{
+		"POST /api/v1/organization/": 1, "PUT " + org: 1, // the create takes no tag expiration; the PUT's answer is the read-back
+		"PUT " + team:   2, // the PUT's answer is the read-back
+		"POST " + users: 1, "GET " + user: 1,
+		"PUT " + teamAdd: 1, "GET " + member: 1,
+		"GET " + apps: 1, "POST " + apps: 1, // the list before the create tells an application made by a lost answer from older ones
+		"POST " + quotas: 1, "GET " + quotas: 1, // the create answers without an id
+	}
 	phases := []struct {
 		name string
 		args []string
 		cfg  string
 		want map[string]int
 	}{
-		{"apply", []string{"apply", "-auto-approve"}, config(false), map[string]int{
-			"POST /api/v1/organization/": 1, "PUT " + org: 1, // the create takes no tag expiration; the PUT's answer is the read-back
-			"PUT " + team:   2, // the PUT's answer is the read-back
-			"POST " + users: 1, "GET " + user: 1,
-			"PUT " + teamAdd: 1, "GET " + member: 1,
-			"GET " + apps: 1, "POST " + apps: 1, // the list before the create tells an application made by a lost answer from older ones
-			"POST " + quotas: 1, "GET " + quotas: 1, // the create answers without an id
-		}},
+		{"apply", []string{"apply", "-auto-approve"}, config(false), create},
 		{"plan", []string{"plan", "-detailed-exitcode"}, config(false), refresh},
 		{"update", []string{"apply", "-auto-approve"}, config(true), plus(refresh, map[string]int{
 			"PUT " + org: 1, "PUT " + team: 1,
@@ -113,11 +123,20 @@ resource "quay_quota" "q" {
 			"DELETE " + org: 1, "DELETE " + team: 2, "DELETE " + member: 1, "DELETE " + app: 1, "DELETE " + quotaByID: 1,
 			"DELETE " + user: 1, "GET " + user: 1, // Quay answers 204 but keeps a disabled user, so the delete is checked
 		})},
+		{"re-create", []string{"apply", "-auto-approve"}, config(false), plus(create, map[string]int{
+			"POST /api/v1/organization/": 1, "POST " + users: 1, // refused once each: the names are still reserved
+		})},
 	}
 	for _, p := range phases {
 		h.writeConfig(p.cfg)
 		emu.ResetCounts()
-		if out, err := h.run(append(p.args, "-input=false", "-no-color")...); err != nil {
+		stop := make(chan struct{})
+		if p.name == "re-create" {
+			go freeNamesAfterFirstRefusal(emu, stop, map[string]string{"POST /api/v1/organization/": "budget", "POST " + users: "budget-user"})
+		}
+		out, err := h.run(append(p.args, "-input=false", "-no-color")...)
+		close(stop)
+		if err != nil {
 			t.Fatalf("%s: %v\n%s", p.name, err, tail(out))
 		}
 		got := emu.Counts()
@@ -125,6 +144,31 @@ resource "quay_quota" "q" {
 		delete(got, "GET /config")
 		if !maps.Equal(got, p.want) {
 			t.Errorf("%s: requests by route differ from the budget:\n%s", p.name, routeDiff(got, p.want))
+		}
+	}
+}
+
+// freeNamesAfterFirstRefusal plays Quay's namespace GC for TestRequestBudget:
+// once a create route (key) has been called, the name (value) is freed, so
+// that the provider's retry, which comes at least nameWaitFirst later,
+// succeeds. It returns when stop is closed.
+func freeNamesAfterFirstRefusal(emu *emulator.Server, stop <-chan struct{}, names map[string]string) {
+	freed := map[string]bool{}
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+		counts := emu.Counts()
+		for route, name := range names {
+			if counts[route] > 0 && !freed[route] {
+				freed[route] = true
+				// Leave the refusal time to be answered; the retry is far off.
+				time.AfterFunc(nameWaitFirst/3, func() { emu.RunNamespaceGC(name) })
+			}
 		}
 	}
 }

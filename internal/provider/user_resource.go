@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -40,13 +41,14 @@ type userResource struct {
 }
 
 type userResourceModel struct {
-	Username          types.String `tfsdk:"username"`
-	Email             types.String `tfsdk:"email"`
-	Enabled           types.Bool   `tfsdk:"enabled"`
-	PasswordWO        types.String `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
-	GeneratedPassword types.String `tfsdk:"generated_password"`
-	Superuser         types.Bool   `tfsdk:"superuser"`
+	Username          types.String   `tfsdk:"username"`
+	Email             types.String   `tfsdk:"email"`
+	Enabled           types.Bool     `tfsdk:"enabled"`
+	PasswordWO        types.String   `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64    `tfsdk:"password_wo_version"`
+	GeneratedPassword types.String   `tfsdk:"generated_password"`
+	Superuser         types.Bool     `tfsdk:"superuser"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
 type userIdentityModel struct {
@@ -77,12 +79,12 @@ func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest,
 	resp.TypeName = req.ProviderTypeName + "_user"
 }
 
-func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Quay user account, managed through the superuser API. Needs a superuser token and Quay's `Database` authentication. Superusers themselves cannot be changed or deleted through the API.",
 		Attributes: map[string]schema.Attribute{
 			"username": schema.StringAttribute{
-				MarkdownDescription: "Login name: 2 to 255 characters, lowercase letters and digits separated by single `.`, `_` or `-`; must not be used by any user or organization. Changing it replaces the user. Quay may keep the name of a deleted user unavailable for a while.",
+				MarkdownDescription: "Login name: 2 to 255 characters, lowercase letters and digits separated by single `.`, `_` or `-`; must not be used by any user or organization. Changing it replaces the user. Quay after 3.18.0 keeps the name of a deleted user or organization reserved until its namespace garbage collector runs; a create of such a name waits for it (see `timeouts`).",
 				Required:            true,
 				Validators:          namespaceNameValidators("user"),
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -129,6 +131,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": nameWaitTimeoutsBlock(ctx, "user")},
 	}
 }
 
@@ -179,8 +182,17 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	c := r.data.client
 	name := plan.Username.ValueString()
+	waitFor, diags := plan.Timeouts.Create(ctx, defaultNameWaitTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
-	created, err := c.CreateUser(ctx, quay.CreateUserRequest{Username: name, Email: plan.Email.ValueString()})
+	var created *quay.CreatedUser
+	err := createReusingName(ctx, c, waitFor, "user", name, func(ctx context.Context) (err error) {
+		created, err = c.CreateUser(ctx, quay.CreateUserRequest{Username: name, Email: plan.Email.ValueString()})
+		return err
+	})
 	generated := types.StringNull()
 	switch {
 	case err == nil:
@@ -196,7 +208,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		}
 		tflog.Warn(ctx, "user create failed ambiguously but the user exists; adopting it", map[string]any{"username": name})
 	default:
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to create user %q", name), err)
+		addCreateError(&resp.Diagnostics, fmt.Sprintf("Unable to create user %q", name), err)
 		return
 	}
 

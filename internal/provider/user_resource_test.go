@@ -276,6 +276,19 @@ func TestAccUser_badInput(t *testing.T) {
 // disabling the new user, is applied by Quay but answered with a 500. The
 // rollback must not trust Quay's 204 for deleting a now disabled user (it
 // keeps it): the user must be gone, so that the next apply can create it.
+// TestAccUser_replaceKeepsName: see testAccReplaceKeepsName.
+func TestAccUser_replaceKeepsName(t *testing.T) {
+	name := acctest.RandomWithPrefix("tfacc")
+	addr := "quay_user.test"
+	testAccReplaceKeepsName(t, addr, fmt.Sprintf(`
+resource "quay_user" "test" {
+  username = %q
+  email    = "%s@example.com"
+}`, name, name), testAccCheckUserDestroy,
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New("email"), knownvalue.StringExact(name+"@example.com")),
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New("generated_password"), knownvalue.StringRegexp(regexp.MustCompile(`^[A-Z0-9]{32}$`))))
+}
+
 func TestAccUser_rollbackOfDisabledUser(t *testing.T) {
 	em := emulator.New(emulator.DefaultConfig())
 	em.AddUser("admin", "admin@example.com", true)
