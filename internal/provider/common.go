@@ -149,9 +149,9 @@ func capitalize(s string) string {
 // token_version, ...) changed from one known value to a different one.
 // Setting it for the first time (null to a value, as after an import) or
 // removing it (a value to null) rotates nothing.
-func versionBumped(old, new types.Int64) bool {
-	if old.IsNull() || old.IsUnknown() || new.IsNull() || new.IsUnknown() {
+func versionBumped(was, now types.Int64) bool {
+	if was.IsNull() || was.IsUnknown() || now.IsNull() || now.IsUnknown() {
 		return false
 	}
-	return old.ValueInt64() != new.ValueInt64()
+	return was.ValueInt64() != now.ValueInt64()
 }

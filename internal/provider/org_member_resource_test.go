@@ -410,7 +410,7 @@ resource "quay_org_member" "m" {
 			},
 			{
 				// Changing the teams while invitations are pending: one
-				// invitation cancelled, one made, state equal to Quay's.
+				// invitation withdrawn, one made, state equal to Quay's.
 				Config: changed,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("pending_teams"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("alpha"), knownvalue.StringExact("gamma")})),
