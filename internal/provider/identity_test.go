@@ -92,7 +92,7 @@ var identityCases = []identityCase{
 	},
 	{
 		name:   "proxy cache",
-		config: func(p string) string { return proxyConfig(p, `  upstream_registry = "quay.io"`) },
+		config: func(p string) string { return proxyConfig(p, fmt.Sprintf("  upstream_registry = %q", testUpstream())) },
 		addr:   "quay_proxy_cache.test",
 		identity: func(p string) map[string]knownvalue.Check {
 			return map[string]knownvalue.Check{"organization": knownvalue.StringExact(p)}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -36,6 +38,39 @@ func testAccCheckProxyCacheDestroy(s *terraform.State) error {
 	return testAccCheckOrganizationDestroy(s)
 }
 
+// testUpstreamEnv names the upstream registry that the proxy cache tests
+// against the shared Quay point at. Quay 3.18+ resolves the host of every
+// upstream it is given, and a validation logs in to it, so a run against a
+// real Quay without internet access names one that Quay reaches: its host
+// must resolve to an address Quay's SSRF check allows (a public one, or a
+// host listed in SSRF_ALLOWED_HOSTS).
+const testUpstreamEnv = "QUAY_TEST_UPSTREAM_REGISTRY"
+
+// testUpstream is the upstream registry for proxy cache tests:
+// $QUAY_TEST_UPSTREAM_REGISTRY, else quay.io. The emulator is told that it
+// answers like a registry.
+func testUpstream() string {
+	upstream := os.Getenv(testUpstreamEnv)
+	if upstream == "" {
+		upstream = "quay.io"
+	}
+	if testEmulator != nil {
+		host, _, _ := strings.Cut(upstream, "/")
+		testEmulator.SetUpstream(host, emulator.UpstreamValid)
+	}
+	return upstream
+}
+
+// skipUnlessUpstreamReachable skips a test in which Quay contacts the
+// upstream registry (validate = true) when it runs against a real Quay and
+// QUAY_TEST_UPSTREAM_REGISTRY is not set: quay.io may be out of its reach.
+func skipUnlessUpstreamReachable(t *testing.T) {
+	t.Helper()
+	if testEmulator == nil && os.Getenv(testUpstreamEnv) == "" {
+		t.Skipf("validation makes Quay log in to the upstream registry, and %s names none that this Quay reaches; set it (e.g. to quay.io when Quay is online) to run this test", testUpstreamEnv)
+	}
+}
+
 func proxyConfig(org, body string) string {
 	return fmt.Sprintf(`
 resource "quay_organization" "test" { name = %q }
@@ -45,18 +80,22 @@ resource "quay_proxy_cache" "test" {
 }`, org, body)
 }
 
-// Real registries as upstreams, so the test also passes against a real
-// Quay 3.18+, which resolves the host.
+// The upstream is a real registry (testUpstream), so the test also passes
+// against a real Quay 3.18+, which resolves the host.
 func TestAccProxyCache_lifecycle(t *testing.T) {
 	org := acctest.RandomWithPrefix("tfacc")
 	addr := "quay_proxy_cache.test"
+	upstream := testUpstream()
+	replaced := fmt.Sprintf(`  upstream_registry = "%s/library"
+  expiration_s      = 3600
+  insecure          = true`, upstream)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckProxyCacheDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config: proxyConfig(org, `  upstream_registry = "quay.io"`),
+				Config: proxyConfig(org, fmt.Sprintf(`  upstream_registry = %q`, upstream)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("expiration_s"), knownvalue.Int64Exact(86400)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("insecure"), knownvalue.Bool(false)),
@@ -72,27 +111,15 @@ func TestAccProxyCache_lifecycle(t *testing.T) {
 			},
 			{
 				// Quay has no update: every change is a planned replacement.
-				Config: proxyConfig(org, `  upstream_registry = "docker.io/library"
-  expiration_s      = 3600
-  insecure          = true`),
+				Config: proxyConfig(org, replaced),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("upstream_registry"), knownvalue.StringExact("docker.io/library")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("upstream_registry"), knownvalue.StringExact(upstream+"/library")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("expiration_s"), knownvalue.Int64Exact(3600)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("insecure"), knownvalue.Bool(true)),
-				},
-			},
-			{
-				// `validate` alone changes nothing in Quay.
-				Config: proxyConfig(org, `  upstream_registry = "docker.io/library"
-  expiration_s      = 3600
-  insecure          = true
-  validate          = true`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 				},
 			},
 			{
@@ -101,10 +128,7 @@ func TestAccProxyCache_lifecycle(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: proxyConfig(org, `  upstream_registry = "docker.io/library"
-  expiration_s      = 3600
-  insecure          = true
-  validate          = true`),
+				Config: proxyConfig(org, replaced),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
 				},
@@ -113,19 +137,55 @@ func TestAccProxyCache_lifecycle(t *testing.T) {
 	})
 }
 
-func TestAccProxyCacheDataSource(t *testing.T) {
+// TestAccProxyCache_validate: with validate = true Quay checks the upstream
+// before the configuration is made; turning it on or off alone changes
+// nothing in Quay. Quay contacts the upstream, so against a real Quay this
+// runs only when QUAY_TEST_UPSTREAM_REGISTRY names one it reaches.
+func TestAccProxyCache_validate(t *testing.T) {
+	skipUnlessUpstreamReachable(t)
 	org := acctest.RandomWithPrefix("tfacc")
+	addr := "quay_proxy_cache.test"
+	upstream := testUpstream()
+	withValidate := func(validate bool) string {
+		return proxyConfig(org, fmt.Sprintf("  upstream_registry = %q\n  validate          = %t", upstream, validate))
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckProxyCacheDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config: proxyConfig(org, `  upstream_registry = "quay.io"
-  expiration_s      = 7200`) + `
+				Config: withValidate(true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("upstream_registry"), knownvalue.StringExact(upstream)),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config: withValidate(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccProxyCacheDataSource(t *testing.T) {
+	org := acctest.RandomWithPrefix("tfacc")
+	upstream := testUpstream()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckProxyCacheDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: proxyConfig(org, fmt.Sprintf(`  upstream_registry = %q
+  expiration_s      = 7200`, upstream)) + `
 data "quay_proxy_cache" "test" { organization = quay_proxy_cache.test.organization }`,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.quay_proxy_cache.test", tfjsonpath.New("upstream_registry"), knownvalue.StringExact("quay.io")),
+					statecheck.ExpectKnownValue("data.quay_proxy_cache.test", tfjsonpath.New("upstream_registry"), knownvalue.StringExact(upstream)),
 					statecheck.ExpectKnownValue("data.quay_proxy_cache.test", tfjsonpath.New("expiration_s"), knownvalue.Int64Exact(7200)),
 				},
 			},
@@ -230,6 +290,8 @@ func TestAccProxyCache_badInput(t *testing.T) {
 }
 
 // Quay's own host checks surface with its message and leave nothing behind.
+// This assumes Quay's default SSRF policy (3.18+): localhost is refused
+// unless SSRF_ALLOWED_HOSTS lists it.
 func TestAccProxyCache_blockedUpstream(t *testing.T) {
 	org := acctest.RandomWithPrefix("tfacc")
 	resource.ParallelTest(t, resource.TestCase{
@@ -251,11 +313,12 @@ func TestAccProxyCache_blockedUpstream(t *testing.T) {
 func TestAccProxyCache_importWithCredentials(t *testing.T) {
 	org := acctest.RandomWithPrefix("tfacc")
 	addr := "quay_proxy_cache.test"
+	upstream := testUpstream()
 	withCreds := func(version int) string {
-		return proxyConfig(org, fmt.Sprintf(`  upstream_registry                     = "quay.io"
+		return proxyConfig(org, fmt.Sprintf(`  upstream_registry                     = %q
   upstream_registry_username            = "puller"
   upstream_registry_password_wo         = "pw-%d"
-  upstream_registry_password_wo_version = %d`, version, version))
+  upstream_registry_password_wo_version = %d`, upstream, version, version))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -268,7 +331,7 @@ func TestAccProxyCache_importWithCredentials(t *testing.T) {
 				PreConfig: func() {
 					user, pw := "puller", "pw-1"
 					if err := testClient(t).CreateProxyCache(context.Background(), org, quay.ProxyCacheRequest{
-						UpstreamRegistry: "quay.io", UpstreamRegistryUsername: &user, UpstreamRegistryPassword: &pw, ExpirationS: 86400,
+						UpstreamRegistry: upstream, UpstreamRegistryUsername: &user, UpstreamRegistryPassword: &pw, ExpirationS: 86400,
 					}); err != nil {
 						t.Fatal(err)
 					}

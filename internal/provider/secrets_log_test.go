@@ -59,7 +59,7 @@ resource "quay_oauth_application" "test" {
 }
 resource "quay_proxy_cache" "test" {
   organization                          = quay_organization.test.name
-  upstream_registry                     = "quay.io"
+  upstream_registry                     = var.upstream
   upstream_registry_username            = "robot"
   upstream_registry_password_wo         = var.proxy_password
   upstream_registry_password_wo_version = 1
@@ -72,6 +72,7 @@ resource "quay_user" "test" {
 resource "quay_user" "generated" {
   username = "%s-gen"
 }
+variable "upstream" { type = string }
 variable "proxy_password" {
   type      = string
   sensitive = true
@@ -84,6 +85,7 @@ variable "user_password" {
 			// Secrets come in as variables, as in real use, not as literals
 			// that the test harness would log with the configuration.
 			ConfigVariables: config.Variables{
+				"upstream":       config.StringVariable(testUpstream()),
 				"proxy_password": config.StringVariable(proxyPassword),
 				"user_password":  config.StringVariable(userPassword),
 			},
