@@ -61,6 +61,7 @@ func (s *Server) buildRoutes() *router {
 	}
 	if f.SuperUsers {
 		s.registerServiceKeyRoutes(rt)
+		s.registerSuperuserRoutes(rt)
 	}
 
 	return rt

@@ -19,6 +19,8 @@ type state struct {
 
 	serviceKeys map[string]*serviceKey // by kid; see servicekeys.go
 
+	registrySize registrySize // superuser.go
+
 	// reserved holds the names of deleted namespaces not yet purged, with
 	// the time the simulated GC purges each (zero: only RunNamespaceGC
 	// does); see namespacegc.go.

@@ -95,23 +95,7 @@ func (d *organizationDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 					"repo_count":   schema.Int64Attribute{MarkdownDescription: "Number of repositories the team has permissions on.", Computed: true},
 				}},
 			},
-			"quotas": schema.ListNestedAttribute{
-				MarkdownDescription: "Storage quotas of the organization (at most one; empty when quota management is off).",
-				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":          schema.Int64Attribute{MarkdownDescription: "Quota id assigned by Quay.", Computed: true},
-					"limit_bytes": schema.Int64Attribute{MarkdownDescription: "Quota size in bytes.", Computed: true},
-					"limits": schema.ListNestedAttribute{
-						MarkdownDescription: "Thresholds of the quota.",
-						Computed:            true,
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"id":                schema.Int64Attribute{MarkdownDescription: "Limit id assigned by Quay.", Computed: true},
-							"type":              schema.StringAttribute{MarkdownDescription: "`Warning` or `Reject`.", Computed: true},
-							"threshold_percent": schema.Int64Attribute{MarkdownDescription: "Percentage of the quota at which the limit applies.", Computed: true},
-						}},
-					},
-				}},
-			},
+			"quotas": quotasAttribute("Storage quotas of the organization (at most one; empty when quota management is off)."),
 		},
 	}
 }
@@ -162,6 +146,27 @@ func teamsInOrder(org *quay.Organization) []organizationTeam {
 		})
 	}
 	return out
+}
+
+// quotasAttribute is the quota list of an organization, as quotasModel fills it.
+func quotasAttribute(description string) schema.ListNestedAttribute {
+	return schema.ListNestedAttribute{
+		MarkdownDescription: description,
+		Computed:            true,
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"id":          schema.Int64Attribute{MarkdownDescription: "Quota id assigned by Quay.", Computed: true},
+			"limit_bytes": schema.Int64Attribute{MarkdownDescription: "Quota size in bytes.", Computed: true},
+			"limits": schema.ListNestedAttribute{
+				MarkdownDescription: "Thresholds of the quota.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":                schema.Int64Attribute{MarkdownDescription: "Limit id assigned by Quay.", Computed: true},
+					"type":              schema.StringAttribute{MarkdownDescription: "`Warning` or `Reject`.", Computed: true},
+					"threshold_percent": schema.Int64Attribute{MarkdownDescription: "Percentage of the quota at which the limit applies.", Computed: true},
+				}},
+			},
+		}},
+	}
 }
 
 func quotasModel(quotas []quay.QuotaSummary) []organizationQuota {

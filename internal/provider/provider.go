@@ -228,6 +228,8 @@ func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewOrganizationDataSource,
+		NewOrganizationsDataSource,
+		NewRegistrySizeDataSource,
 		NewTeamDataSource,
 		NewOrgMembersDataSource,
 		NewUserDataSource,
