@@ -39,37 +39,45 @@ func (ns *namespace) app(clientID string) *application {
 	return nil
 }
 
-// appFields reads and schema-checks an application body. required names
-// the keys the schema demands.
-func (r *request) appFields(body map[string]json.RawMessage, required ...string) (*application, bool) {
-	for _, k := range required {
-		if _, ok := body[k]; !ok {
-			r.schemaError("'" + k + "' is a required property")
-			return nil, false
-		}
+// appProperties are the keys of Quay's NewApp and UpdateApp schemas
+// (endpoints/api/organization.py); avatar_email is a string, never null.
+const appProperties = `"properties": {
+	"name": {"type": "string", "description": "The name of the application"},
+	"redirect_uri": {"type": "string", "description": "The URI for the application's OAuth redirect"},
+	"application_uri": {"type": "string", "description": "The URI for the application's homepage"},
+	"description": {"type": "string", "description": "The human-readable description for the application"},
+	"avatar_email": {"type": "string", "description": "The e-mail address of the avatar to use for the application"}}`
+
+var (
+	newAppSchema    = mustSchema(`{"type": "object", "description": "Description of a new organization application.", "required": ["name"], ` + appProperties + `}`)
+	updateAppSchema = mustSchema(`{"type": "object", "description": "Description of an updated application.", "required": ["name", "redirect_uri", "application_uri"], ` + appProperties + `}`)
+)
+
+// appBody reads an application body checked against sch.
+func (r *request) appBody(sch *schema) (*application, bool) {
+	var body map[string]json.RawMessage
+	if !r.decodeValidBody(sch, &body) {
+		return nil, false
 	}
 	a := &application{}
-	for key, dst := range map[string]*string{"name": &a.name, "redirect_uri": &a.redirectURI, "application_uri": &a.applicationURI, "description": &a.description} {
-		v, _, ok := getString(body, key)
-		if !ok {
-			r.schemaError(typeError(body, key, "string"))
-			return nil, false
-		}
-		*dst = v
-	}
-	email, isNull, present, ok := getNullableString(body, "avatar_email")
-	if !ok {
-		r.schemaError(typeError(body, "avatar_email", "string") + ", 'null'")
-		return nil, false
-	}
-	if present && !isNull {
+	a.name, _, _ = getString(body, "name")
+	a.redirectURI, _, _ = getString(body, "redirect_uri")
+	a.applicationURI, _, _ = getString(body, "application_uri")
+	a.description, _, _ = getString(body, "description")
+	if email, present, _ := getString(body, "avatar_email"); present {
 		a.avatarEmail = &email
 	}
+	return a, true
+}
+
+// reservedName refuses the bootstrap application's name; Quay checks it
+// after the permission and the lookups (_ensure_oauth_app_name_is_not_reserved).
+func (r *request) reservedName(a *application) bool {
 	if a.name == reservedAppName {
 		r.invalidRequest("Application name is reserved for bootstrap token provisioning")
-		return nil, false
+		return true
 	}
-	return a, true
+	return false
 }
 
 // GET /api/v1/organization/{orgname}/applications (§6.1).
@@ -89,18 +97,14 @@ func (s *Server) listApplications(r *request) {
 
 // POST /api/v1/organization/{orgname}/applications (§6.2): 200, duplicates allowed.
 func (s *Server) createApplication(r *request) {
-	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
-		return
-	}
-	a, ok := r.appFields(body, "name")
+	a, ok := r.appBody(newAppSchema)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	org := s.orgForWrite(r)
-	if org == nil {
+	if org == nil || r.reservedName(a) {
 		return
 	}
 	a.clientID = randomUpper(20)
@@ -135,18 +139,14 @@ func (s *Server) getApplication(r *request) {
 // PUT /api/v1/organization/{orgname}/applications/{client_id} (§6.4):
 // full replacement.
 func (s *Server) updateApplication(r *request) {
-	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
-		return
-	}
-	next, ok := r.appFields(body, "name", "redirect_uri", "application_uri")
+	next, ok := r.appBody(updateAppSchema)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, a := s.appForCall(r)
-	if a == nil {
+	if a == nil || r.reservedName(next) {
 		return
 	}
 	a.name, a.redirectURI, a.applicationURI = next.name, next.redirectURI, next.applicationURI

@@ -39,7 +39,7 @@ func (s *Server) getSelf(r *request) {
 		if !member {
 			continue
 		}
-		entry := map[string]any{"name": ns.name, "avatar": avatar(ns.name, "org"), "can_create_repo": true, "public": false}
+		entry := map[string]any{"name": ns.name, "avatar": avatar(ns.name, "org"), "can_create_repo": s.canCreateRepo(c, ns), "public": false}
 		if c.scopes["user:admin"] { // user_view's org_view adds these only for user admins
 			entry["is_org_admin"] = s.isOrgAdmin(c, ns)
 			entry["preferred_namespace"] = false
@@ -83,36 +83,58 @@ func (s *Server) getSelf(r *request) {
 	r.ok(200, view)
 }
 
+// anyJSON is the schema of a body Quay reads without validating it.
+var anyJSON = mustSchema(`{}`)
+
+// canCreateRepo is CreateRepositoryPermission (auth/permissions.py): a
+// full-access superuser, or a member of an admin or creator team of org
+// whose token's scopes keep that role (SCOPE_MAX_TEAM_ROLES: org:admin up
+// to admin, repo:create up to creator, others none).
+func (s *Server) canCreateRepo(c caller, org *namespace) bool {
+	if c.fullAccess {
+		return true
+	}
+	if c.user == nil || !(c.scopes["org:admin"] || c.scopes["repo:create"]) {
+		return false
+	}
+	for _, t := range org.teams {
+		if (t.role == "admin" || t.role == "creator") && t.hasMember(c.user.name) {
+			return true
+		}
+	}
+	return false
+}
+
 // POST /api/v1/user/initialize — first user of an empty install (§3.4).
 func (s *Server) initializeUser(r *request) {
 	if !s.cfg.Features.UserInitialize {
 		writeJSON(r.w, 404, map[string]string{"error": "Not Found"})
 		return
 	}
+	// endpoints/web.py, user_initialize: the database check comes before
+	// the body is read, and the body has no schema: a missing key or a
+	// body that is not an object fails where the handler indexes it.
+	// Organizations are rows of the same table, so they count.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.state.namespaces) > 0 {
+		r.modelError("Cannot initialize user in a non-empty database")
+		return
+	}
 	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
+	if !r.decodeValidBody(anyJSON, &body) {
+		return
+	}
+	_, hasUsername := body["username"]
+	_, hasPassword := body["password"]
+	if !hasUsername || !hasPassword {
+		r.internalError()
 		return
 	}
 	username, _, _ := getString(body, "username")
 	password, _, _ := getString(body, "password")
-	email, _, _ := getString(body, "email")
+	email, emailPresent, _ := getString(body, "email")
 	wantToken, _, _ := getBool(body, "access_token")
-	if _, ok := body["username"]; !ok {
-		r.schemaError("'username' is a required property")
-		return
-	}
-	if _, ok := body["password"]; !ok {
-		r.schemaError("'password' is a required property")
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, ns := range s.state.namespaces {
-		if !ns.isOrg {
-			r.modelError("Cannot initialize user in a non-empty database")
-			return
-		}
-	}
 	if reason := validateNamespace(username); reason != "" {
 		r.modelError("Failed to initialize user: Invalid namespace " + username + ": " + reason)
 		return
@@ -129,7 +151,11 @@ func (s *Server) initializeUser(r *request) {
 		name: username, email: email, password: password, enabled: true, verified: true,
 		created: time.Now(),
 	}
-	view := map[string]any{"username": username, "email": email, "encrypted_password": randomUpper(64)}
+	var emailOut any // user_data.get("email")
+	if emailPresent {
+		emailOut = email
+	}
+	view := map[string]any{"username": username, "email": emailOut, "encrypted_password": randomUpper(64)}
 	if wantToken {
 		t := &token{user: username, scopes: map[string]bool{}}
 		for _, sc := range AllScopes {

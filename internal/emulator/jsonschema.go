@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -99,18 +100,31 @@ func pyRepr(raw []byte) string {
 	return v.repr()
 }
 
-func (v *jsonValue) repr() string {
+func (v *jsonValue) repr() string { return v.render(false) }
+
+// sortedRepr is repr() as pprint prints a value that fits on its line:
+// dict keys sorted (pprint's sort_dicts, on by default).
+func (v *jsonValue) sortedRepr() string { return v.render(true) }
+
+func (v *jsonValue) render(sorted bool) string {
 	switch v.kind {
 	case "object":
+		order := make([]int, len(v.keys))
+		for i := range order {
+			order[i] = i
+		}
+		if sorted {
+			order = v.sortedKeys()
+		}
 		parts := make([]string, len(v.keys))
-		for i, k := range v.keys {
-			parts[i] = pyString(k) + ": " + v.vals[i].repr()
+		for n, i := range order {
+			parts[n] = pyString(v.keys[i]) + ": " + v.vals[i].render(sorted)
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case "array":
 		parts := make([]string, len(v.vals))
 		for i, x := range v.vals {
-			parts[i] = x.repr()
+			parts[i] = x.render(sorted)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case "string":
@@ -216,16 +230,46 @@ func mustSchema(text string) *schema {
 	return &schema{v: v, pattern: map[string]*regexp.Regexp{}}
 }
 
-// schemaErr is one validation error: how deep in the instance it sits, the
-// keyword that failed, its message and, for oneOf, the errors of each branch.
+// schemaErr is one validation error: the keyword that failed, its message,
+// for anyOf and oneOf the errors of each branch, and where it sits: the
+// schema path down to the keyword and the instance path, both relative to
+// the error's parent and as repr() prints their items, with the subschema
+// and instance value the keyword judged.
 type schemaErr struct {
-	depth   int
-	keyword string
-	message string
-	context []schemaErr
+	keyword    string
+	message    string
+	context    []schemaErr
+	schemaPath []string
+	instPath   []string
+	sch, inst  *jsonValue
 }
 
-// validate returns the first line jsonschema's validate() would raise for
+func (e schemaErr) depth() int { return len(e.instPath) }
+
+// String is str(ValidationError) in jsonschema 3.2 (exceptions.py,
+// _Error.__unicode__): the message, then the failing keyword with the
+// subschema holding it and the instance, each as pprint.pformat(width=72)
+// prints it, indented by four spaces.
+func (e schemaErr) String() string {
+	at := func(path []string) string {
+		if len(path) == 0 {
+			return ""
+		}
+		return "[" + strings.Join(path, "][") + "]"
+	}
+	indent := func(text string) string {
+		lines := strings.Split(text, "\n")
+		for i, l := range lines {
+			lines[i] = "    " + l
+		}
+		return strings.Join(lines, "\n")
+	}
+	return e.message + "\n\nFailed validating " + pyString(e.keyword) + " in schema" +
+		at(e.schemaPath[:len(e.schemaPath)-1]) + ":\n" + indent(pformat(e.sch)) +
+		"\n\nOn instance" + at(e.instPath) + ":\n" + indent(pformat(e.inst))
+}
+
+// validate returns the text jsonschema's validate() would raise for
 // instance, or "" when it is valid.
 func (s *schema) validate(instance *jsonValue) string {
 	errs := s.errors(s.v, instance)
@@ -249,14 +293,14 @@ func (s *schema) validate(instance *jsonValue) string {
 		}
 		best = least
 	}
-	return best.message
+	return best.String()
 }
 
 // relevanceLess orders errors by jsonschema's relevance key: shallower is
 // more relevant, and anyOf/oneOf are weak.
 func relevanceLess(a, b schemaErr) bool {
-	if a.depth != b.depth {
-		return a.depth > b.depth
+	if a.depth() != b.depth() {
+		return a.depth() > b.depth()
 	}
 	weakA, weakB := a.keyword == "oneOf" || a.keyword == "anyOf", b.keyword == "oneOf" || b.keyword == "anyOf"
 	return weakA && !weakB
@@ -264,13 +308,29 @@ func relevanceLess(a, b schemaErr) bool {
 
 func (s *schema) errors(sch, inst *jsonValue) []schemaErr {
 	var out []schemaErr
-	add := func(keyword, msg string) { out = append(out, schemaErr{keyword: keyword, message: msg}) }
+	add := func(keyword, msg string) {
+		out = append(out, schemaErr{keyword: keyword, message: msg, schemaPath: []string{pyString(keyword)}, sch: sch, inst: inst})
+	}
 	for i, kw := range sch.keys {
 		val := sch.vals[i]
 		switch kw {
 		case "type":
-			if !isJSONType(inst, val.str) {
-				add(kw, inst.repr()+" is not of type "+pyString(val.str))
+			types := []*jsonValue{val}
+			if val.kind == "array" {
+				types = val.vals
+			}
+			fits := false
+			names := make([]string, len(types))
+			for j, t := range types {
+				fits = fits || isJSONType(inst, t.str)
+				names[j] = t.repr()
+			}
+			if !fits {
+				add(kw, inst.repr()+" is not of type "+strings.Join(names, ", "))
+			}
+		case "minimum":
+			if inst.kind == "number" && numberLess(inst.str, val.str) {
+				add(kw, inst.repr()+" is less than the minimum of "+val.repr())
 			}
 		case "enum":
 			found := false
@@ -293,7 +353,8 @@ func (s *schema) errors(sch, inst *jsonValue) []schemaErr {
 				for j, name := range val.keys {
 					if sub := inst.get(name); sub != nil {
 						for _, e := range s.errors(val.vals[j], sub) {
-							e.depth++
+							e.schemaPath = append([]string{pyString(kw), pyString(name)}, e.schemaPath...)
+							e.instPath = append([]string{pyString(name)}, e.instPath...)
 							out = append(out, e)
 						}
 					}
@@ -331,17 +392,21 @@ func (s *schema) errors(sch, inst *jsonValue) []schemaErr {
 			if len(s.errors(val, inst)) == 0 {
 				add(kw, val.repr()+" is not allowed for "+inst.repr())
 			}
-		case "oneOf":
-			out = append(out, s.oneOf(val, inst)...)
+		case "oneOf", "anyOf":
+			for _, e := range s.oneOf(val, inst, kw == "anyOf") {
+				e.schemaPath, e.sch, e.inst = []string{pyString(kw)}, sch, inst
+				out = append(out, e)
+			}
 		}
 	}
 	return out
 }
 
-// oneOf follows jsonschema 3.2: no valid branch is one error whose context
-// holds every branch's errors; more than one lists the later valid branches
-// and then the first.
-func (s *schema) oneOf(branches, inst *jsonValue) []schemaErr {
+// oneOf follows jsonschema 3.2's oneOf and anyOf: no valid branch is one
+// error whose context holds every branch's errors, their schema paths
+// starting at the branch's index; for oneOf, more than one valid branch
+// lists the later valid branches and then the first.
+func (s *schema) oneOf(branches, inst *jsonValue, anyOf bool) []schemaErr {
 	first := -1
 	var all []schemaErr
 	for i, b := range branches.vals {
@@ -350,10 +415,20 @@ func (s *schema) oneOf(branches, inst *jsonValue) []schemaErr {
 			first = i
 			break
 		}
-		all = append(all, errs...)
+		for _, e := range errs {
+			e.schemaPath = append([]string{strconv.Itoa(i)}, e.schemaPath...)
+			all = append(all, e)
+		}
+	}
+	kw := "oneOf"
+	if anyOf {
+		kw = "anyOf"
 	}
 	if first < 0 {
-		return []schemaErr{{keyword: "oneOf", message: inst.repr() + " is not valid under any of the given schemas", context: all}}
+		return []schemaErr{{keyword: kw, message: inst.repr() + " is not valid under any of the given schemas", context: all}}
+	}
+	if anyOf {
+		return nil
 	}
 	var more []string
 	for _, b := range branches.vals[first+1:] {
@@ -365,7 +440,7 @@ func (s *schema) oneOf(branches, inst *jsonValue) []schemaErr {
 		return nil
 	}
 	more = append(more, branches.vals[first].repr())
-	return []schemaErr{{keyword: "oneOf", message: inst.repr() + " is valid under each of " + strings.Join(more, ", ")}}
+	return []schemaErr{{keyword: kw, message: inst.repr() + " is valid under each of " + strings.Join(more, ", ")}}
 }
 
 // isJSONType is jsonschema's Draft 7 type check on a json.loads value:
@@ -384,4 +459,180 @@ func isJSONType(v *jsonValue, want string) bool {
 	default:
 		return v.kind == want
 	}
+}
+
+// numberLess compares two JSON number literals as Python compares the int
+// or float json.loads makes of each.
+func numberLess(a, b string) bool {
+	x, okA := new(big.Float).SetString(a)
+	y, okB := new(big.Float).SetString(b)
+	return okA && okB && x.Cmp(y) < 0
+}
+
+// sortedKeys returns the indexes of v's keys in code point order.
+func (v *jsonValue) sortedKeys() []int {
+	idx := make([]int, len(v.keys))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return v.keys[idx[a]] < v.keys[idx[b]] })
+	return idx
+}
+
+// pformatWidth is the width jsonschema 3.2 asks pprint for.
+const pformatWidth = 72
+
+// pformat is Python's pprint.pformat(value, width=72) for the values
+// json.loads makes (CPython's pprint.py, PrettyPrinter._format and its
+// dict, list and str printers).
+func pformat(v *jsonValue) string {
+	var b strings.Builder
+	pprintValue(&b, v, 0, 0, 0)
+	return b.String()
+}
+
+func pyLen(s string) int { return utf8.RuneCountInString(s) }
+
+func pprintValue(b *strings.Builder, v *jsonValue, indent, allowance, level int) {
+	rep := v.sortedRepr()
+	if pyLen(rep) <= pformatWidth-indent-allowance {
+		b.WriteString(rep)
+		return
+	}
+	switch v.kind {
+	case "object":
+		b.WriteByte('{')
+		ind := indent + 1
+		keys := v.sortedKeys()
+		for n, i := range keys {
+			last := n == len(keys)-1
+			k := pyString(v.keys[i])
+			b.WriteString(k + ": ")
+			a := 1
+			if last {
+				a = allowance + 1
+			}
+			pprintValue(b, v.vals[i], ind+pyLen(k)+2, a, level+1)
+			if !last {
+				b.WriteString(",\n" + strings.Repeat(" ", ind))
+			}
+		}
+		b.WriteByte('}')
+	case "array":
+		b.WriteByte('[')
+		ind := indent + 1
+		for n, x := range v.vals {
+			if n > 0 {
+				b.WriteString(",\n" + strings.Repeat(" ", ind))
+			}
+			a := 1
+			if n == len(v.vals)-1 {
+				a = allowance + 1
+			}
+			pprintValue(b, x, ind, a, level+1)
+		}
+		b.WriteByte(']')
+	case "string":
+		pprintString(b, v.str, indent, allowance, level+1)
+	default:
+		b.WriteString(rep)
+	}
+}
+
+// pprintString splits a long string into adjacent literals at whitespace,
+// as PrettyPrinter._pprint_str does.
+func pprintString(b *strings.Builder, s string, indent, allowance, level int) {
+	if level == 1 {
+		indent++
+		allowance++
+	}
+	maxWidth := pformatWidth - indent
+	maxWidth1 := maxWidth
+	lines := pySplitLines(s)
+	var chunks []string
+	rep := ""
+	for i, line := range lines {
+		rep = pyString(line)
+		if i == len(lines)-1 {
+			maxWidth1 -= allowance
+		}
+		if pyLen(rep) <= maxWidth1 {
+			chunks = append(chunks, rep)
+			continue
+		}
+		parts := spaceParts(line)
+		maxWidth2 := maxWidth
+		current := ""
+		for j, part := range parts {
+			candidate := current + part
+			if j == len(parts)-1 && i == len(lines)-1 {
+				maxWidth2 -= allowance
+			}
+			if pyLen(pyString(candidate)) > maxWidth2 {
+				if current != "" {
+					chunks = append(chunks, pyString(current))
+				}
+				current = part
+			} else {
+				current = candidate
+			}
+		}
+		if current != "" {
+			chunks = append(chunks, pyString(current))
+		}
+	}
+	if len(chunks) == 1 {
+		b.WriteString(rep)
+		return
+	}
+	if level == 1 {
+		b.WriteByte('(')
+	}
+	b.WriteString(strings.Join(chunks, "\n"+strings.Repeat(" ", indent)))
+	if level == 1 {
+		b.WriteByte(')')
+	}
+}
+
+// pySplitLines is str.splitlines(True).
+func pySplitLines(s string) []string {
+	var out []string
+	start := 0
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		switch rs[i] {
+		case '\r':
+			if i+1 < len(rs) && rs[i+1] == '\n' {
+				i++
+			}
+		case '\n', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
+		default:
+			continue
+		}
+		out = append(out, string(rs[start:i+1]))
+		start = i + 1
+	}
+	if start < len(rs) {
+		out = append(out, string(rs[start:]))
+	}
+	return out
+}
+
+// spaceParts is re.findall(r'\S*\s*', s) without its final empty match:
+// runs of non-space each followed by the space after it.
+func spaceParts(s string) []string {
+	var out []string
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && !unicode.IsSpace(rs[j]) {
+			j++
+		}
+		for j < len(rs) && unicode.IsSpace(rs[j]) {
+			j++
+		}
+		out = append(out, string(rs[i:j]))
+		i = j
+	}
+	return out
 }

@@ -1,6 +1,9 @@
 package emulator
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestPyRepr pins how values appear in Quay's schema messages: Python's
 // repr() of what json.loads makes of the body (endpoints/api/__init__.py
@@ -59,8 +62,39 @@ func TestSchemaBestMatch(t *testing.T) {
 		{updateQuotaSchema, `{"limit": "abc"}`, "'abc' does not match " + quotaPatternRepr},
 	}
 	for _, c := range cases {
-		if got := c.sch.validate(parseJSONValue([]byte(c.body))); got != c.want {
+		got, _, _ := strings.Cut(c.sch.validate(parseJSONValue([]byte(c.body))), "\n\n")
+		if got != c.want {
 			t.Errorf("%s: got %q, want %q", c.body, got, c.want)
+		}
+	}
+}
+
+// TestSchemaErrorText pins the whole detail Quay sends for a schema
+// failure: str(ValidationError) of jsonschema 3.2 (exceptions.py,
+// _Error.__unicode__), with the keyword, the subschema and the instance
+// printed by pprint.pformat(width=72), sorted keys and long strings split
+// at spaces. The expectations were printed by jsonschema 3.2.0 itself
+// under CPython 3.
+func TestSchemaErrorText(t *testing.T) {
+	cases := []struct {
+		sch  *schema
+		body string
+		want string
+	}{
+		{updateOrgSchema, `{"tag_expiration_s": -1}`, "-1 is less than the minimum of 0\n\nFailed validating 'minimum' in schema['properties']['tag_expiration_s']:\n" +
+			"    {'description': 'The number of seconds for tag expiration',\n     'minimum': 0,\n     'type': 'integer'}\n\nOn instance['tag_expiration_s']:\n    -1"},
+		// anyOf: best_match descends to the first branch's error, whose
+		// paths are relative to the branch.
+		{createServiceKeySchema, `{"service": "ok", "expiration": "soon"}`, "'soon' is not of type 'number'\n\nFailed validating 'type' in schema[0]:\n" +
+			"    {'type': 'number'}\n\nOn instance:\n    'soon'"},
+		{newAppSchema, `{"name": "x", "avatar_email": null}`, "None is not of type 'string'\n\nFailed validating 'type' in schema['properties']['avatar_email']:\n" +
+			"    {'description': 'The e-mail address of the avatar to use for the '\n                    'application',\n     'type': 'string'}\n\n" +
+			"On instance['avatar_email']:\n    None"},
+		{createUserSchema, `[]`, ""}, // CreateInstallUser has no "type": "object"
+	}
+	for _, c := range cases {
+		if got := c.sch.validate(parseJSONValue([]byte(c.body))); got != c.want {
+			t.Errorf("%s:\ngot  %q\nwant %q", c.body, got, c.want)
 		}
 	}
 }

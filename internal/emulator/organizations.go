@@ -7,6 +7,22 @@ import (
 	"time"
 )
 
+// Body schemas of the organization endpoints, as endpoints/api/organization.py
+// declares them (OrganizationList NewOrg, Organization UpdateOrg).
+var (
+	newOrgSchema = mustSchema(`{"type": "object", "description": "Description of a new organization.", "required": ["name"], "properties": {
+		"name": {"type": "string", "description": "Organization username"},
+		"email": {"type": "string", "description": "Organization contact email"},
+		"contact_email": {"type": "string", "description": "Optional contact email for organization recovery and notifications"},
+		"recaptcha_response": {"type": "string", "description": "The (may be disabled) recaptcha response code for verification"}}}`)
+	updateOrgSchema = mustSchema(`{"type": "object", "description": "Description of updates for an existing organization", "properties": {
+		"email": {"type": "string", "description": "Organization contact email"},
+		"contact_email": {"type": ["string", "null"], "description": "Organization contact email"},
+		"invoice_email": {"type": "boolean", "description": "Whether the organization desires to receive emails for invoices"},
+		"invoice_email_address": {"type": ["string", "null"], "description": "The email address at which to receive invoices"},
+		"tag_expiration_s": {"type": "integer", "minimum": 0, "description": "The number of seconds for tag expiration"}}}`)
+)
+
 // POST /api/v1/organization/ (§4.1).
 func (s *Server) createOrganization(r *request) {
 	c := r.caller
@@ -19,23 +35,11 @@ func (s *Server) createOrganization(r *request) {
 		return
 	}
 	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
+	if !r.decodeValidBody(newOrgSchema, &body) {
 		return
 	}
-	name, present, ok := getString(body, "name")
-	if !present {
-		r.schemaError("'name' is a required property")
-		return
-	}
-	if !ok {
-		r.schemaError(typeError(body, "name", "string"))
-		return
-	}
-	email, _, ok := getString(body, "email")
-	if !ok {
-		r.schemaError(typeError(body, "email", "string"))
-		return
-	}
+	name, _, _ := getString(body, "name")
+	email, _, _ := getString(body, "email")
 	if contact, present, ok := getString(body, "contact_email"); present && ok && contact != "" {
 		email = contact
 	}
@@ -168,33 +172,14 @@ func (s *Server) orgForWrite(r *request) *namespace {
 // PUT /api/v1/organization/{orgname} (§4.3). Fields are applied one by one
 // in Quay's order, so a failure leaves the earlier ones saved.
 func (s *Server) updateOrganization(r *request) {
+	// The schema is checked before the permission (validate_json_request
+	// sits inside the method), and before anything is applied.
 	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
+	if !r.decodeValidBody(updateOrgSchema, &body) {
 		return
 	}
-	// Schema checks run before anything is applied.
-	if _, present, ok := getBool(body, "invoice_email"); present && !ok {
-		r.schemaError(typeError(body, "invoice_email", "boolean"))
-		return
-	}
-	invoiceAddr, invoiceNull, invoicePresent, ok := getNullableString(body, "invoice_email_address")
-	if !ok {
-		r.schemaError(typeError(body, "invoice_email_address", "string") + ", 'null'")
-		return
-	}
-	if _, present, ok := getString(body, "email"); present && !ok {
-		r.schemaError(typeError(body, "email", "string"))
-		return
-	}
-	tagExp, tagPresent, ok := getInt(body, "tag_expiration_s")
-	if !ok {
-		r.schemaError(typeError(body, "tag_expiration_s", "integer"))
-		return
-	}
-	if tagPresent && tagExp < 0 {
-		r.schemaError(string(body["tag_expiration_s"]) + " is less than the minimum of 0")
-		return
-	}
+	invoiceAddr, invoiceNull, invoicePresent, _ := getNullableString(body, "invoice_email_address")
+	tagExp, tagPresent, _ := getInt(body, "tag_expiration_s")
 
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -84,21 +84,20 @@ func checkUpstream(upstream string) string {
 	return ""
 }
 
+// proxyCacheSchema is NewProxyCacheConfig (endpoints/api/organization.py),
+// which only types upstream_registry.
+var proxyCacheSchema = mustSchema(`{"type": "object", "description": "Proxy cache configuration for an organization", "required": ["upstream_registry"], "properties": {
+	"upstream_registry": {"type": "string", "description": "Name of the upstream registry that is to be cached"}}}`)
+
 // proxyBody reads a create/validate body; ok is false after an answer.
+// Quay's schema leaves the other keys untyped; the emulator still refuses
+// wrong types there, in jsonschema's words.
 func (r *request) proxyBody() (*proxyCacheConfig, bool) {
 	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
+	if !r.decodeValidBody(proxyCacheSchema, &body) {
 		return nil, false
 	}
-	upstream, present, ok := getString(body, "upstream_registry")
-	if !present {
-		r.schemaError("'upstream_registry' is a required property")
-		return nil, false
-	}
-	if !ok {
-		r.schemaError(typeError(body, "upstream_registry", "string"))
-		return nil, false
-	}
+	upstream, _, _ := getString(body, "upstream_registry")
 	cfg := &proxyCacheConfig{upstreamRegistry: upstream, expirationS: 86400}
 	if raw, ok := body["expiration_s"]; ok {
 		if string(bytes.TrimSpace(raw)) == "null" {
@@ -130,15 +129,33 @@ func (r *request) proxyBody() (*proxyCacheConfig, bool) {
 			*dst = &val
 		}
 	}
-	if len(upstream) > 270 {
-		r.invalidRequest("Error while creating Proxy cache configuration")
-		return nil, false
-	}
-	if msg := checkUpstream(upstream); msg != "" {
-		r.invalidRequest(msg)
-		return nil, false
-	}
 	return cfg, true
+}
+
+// upstreamRefused answers when Quay's URL and SSRF checks refuse the
+// upstream; they run after the permission and "already exists" checks.
+func (r *request) upstreamRefused(cfg *proxyCacheConfig) bool {
+	if msg := checkUpstream(cfg.upstreamRegistry); msg != "" {
+		r.invalidRequest(msg)
+		return true
+	}
+	return false
+}
+
+// proxyCacheOrg checks the caller may configure the org's proxy cache:
+// the permission first, then the existing configuration. org is nil for
+// a full-access superuser naming a missing org, whom Quay lets through.
+func (s *Server) proxyCacheOrg(r *request) (org *namespace, ok bool) {
+	org = s.state.org(r.param("orgname"))
+	if !s.isOrgAdmin(r.caller, org) {
+		r.forbidden()
+		return nil, false
+	}
+	if org != nil && org.proxyCache != nil {
+		r.invalidRequest("Proxy Cache Configuration already exists")
+		return nil, false
+	}
+	return org, true
 }
 
 // POST /api/v1/organization/{orgname}/proxycache (§7.1): 201 "Created".
@@ -149,12 +166,14 @@ func (s *Server) createProxyCache(r *request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	org := s.orgForWrite(r)
-	if org == nil {
+	org, ok := s.proxyCacheOrg(r)
+	if !ok || r.upstreamRefused(cfg) {
 		return
 	}
-	if org.proxyCache != nil {
-		r.invalidRequest("Proxy Cache Configuration already exists")
+	if org == nil || len(cfg.upstreamRegistry) > 270 {
+		// The model's lookup or the column refuses it, and the endpoint
+		// turns any data-model error into this.
+		r.invalidRequest("Error while creating Proxy cache configuration")
 		return
 	}
 	org.proxyCache = cfg
@@ -170,12 +189,13 @@ func (s *Server) validateProxyCache(r *request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	org := s.orgForWrite(r)
-	if org == nil {
+	org, ok := s.proxyCacheOrg(r)
+	if !ok || r.upstreamRefused(cfg) {
 		return
 	}
-	if org.proxyCache != nil {
-		r.invalidRequest("Proxy Cache Configuration already exists")
+	if org == nil {
+		// The org lookup's error escapes ProxyCacheConfigValidation.post.
+		r.modelError("Organization does not exist: " + r.param("orgname"))
 		return
 	}
 	host := strings.ToLower(upstreamHost(cfg.upstreamRegistry))
@@ -201,11 +221,13 @@ func (s *Server) getProxyCache(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	org := s.state.org(r.param("orgname"))
-	if !s.isOrgMember(r.caller, org) || org == nil {
+	if !s.isOrgMember(r.caller, org) {
 		r.forbidden()
 		return
 	}
-	if org.proxyCache == nil {
+	// A full-access superuser passes for a missing org too, and Quay then
+	// finds no configuration (OrganizationProxyCacheConfig.get).
+	if org == nil || org.proxyCache == nil {
 		r.ok(200, map[string]any{"upstream_registry": "", "expiration_s": "", "insecure": ""})
 		return
 	}

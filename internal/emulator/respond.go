@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"mime"
 	"net/http"
 	"strconv"
@@ -129,7 +130,10 @@ func (r *request) decodeBody(into *map[string]json.RawMessage) bool {
 
 // decodeValidBody is decodeBody for an endpoint that declares its body
 // schema: the body is checked against it first, and a failure answered
-// as validate_json_request does (endpoints/api/__init__.py).
+// as validate_json_request does (endpoints/api/__init__.py): 400 with
+// str(ValidationError) as the detail. A schema that does not demand an
+// object lets other JSON through; into is then nil, and the handler fails
+// where Quay's indexes the body (internalError).
 func (r *request) decodeValidBody(sch *schema, into *map[string]json.RawMessage) bool {
 	raw, ok := r.readJSONBody()
 	if !ok {
@@ -145,16 +149,21 @@ func (r *request) decodeValidBody(sch *schema, into *map[string]json.RawMessage)
 		return false
 	}
 	if msg := sch.validate(v); msg != "" {
-		r.schemaError(msg)
+		r.invalidRequest(msg)
 		return false
 	}
-	m := map[string]json.RawMessage{}
-	if err := json.Unmarshal(raw, &m); err != nil { // schemas demand an object
-		r.badJSON()
-		return false
+	*into = nil
+	if v.kind == "object" {
+		m := map[string]json.RawMessage{}
+		_ = json.Unmarshal(raw, &m)
+		*into = m
 	}
-	*into = m
 	return true
+}
+
+// internalError is Flask's answer to an exception no handler catches.
+func (r *request) internalError() {
+	writeHTML(r.w, 500, "<html><body><h1>Internal Server Error</h1></body></html>")
 }
 
 // readJSONBody reads the body after Quay's content-type check.
@@ -250,7 +259,7 @@ func getBool(m map[string]json.RawMessage, key string) (val bool, present, ok bo
 }
 
 // getInt reads an integer field; JSON numbers with a fraction are refused,
-// as Quay's schema type "integer" does.
+// as Quay's schema type "integer" does (Draft 7: 5.0 is an integer).
 func getInt(m map[string]json.RawMessage, key string) (val int64, present, ok bool) {
 	raw, present := m[key]
 	if !present {
@@ -264,7 +273,11 @@ func getInt(m map[string]json.RawMessage, key string) (val int64, present, ok bo
 	}
 	v, err := n.Int64()
 	if err != nil {
-		return 0, true, false
+		f, ferr := n.Float64()
+		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > math.MaxInt64 {
+			return 0, true, false
+		}
+		v = int64(f)
 	}
 	return v, true, true
 }

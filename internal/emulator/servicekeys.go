@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"regexp"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 )
@@ -202,48 +201,38 @@ func (s *Server) registerServiceKeyRoutes(rt *router) {
 	rt.handle("POST", "/api/v1/superuser/approvedkeys/{kid}", s.approveServiceKey)
 }
 
+// Body schemas of the service key endpoints (endpoints/api/superuser.py:
+// CreateServiceKey, PutServiceKey, ApproveServiceKey).
+const (
+	keyNameProperty       = `"name": {"type": "string", "description": "The friendly name of a service key"}`
+	keyMetadataProperty   = `"metadata": {"type": "object", "description": "The key/value pairs of this key's metadata"}`
+	keyExpirationProperty = `"expiration": {"description": "The expiration date as a unix timestamp", "anyOf": [{"type": "number"}, {"type": "null"}]}`
+)
+
+var (
+	createServiceKeySchema = mustSchema(`{"id": "CreateServiceKey", "type": "object", "description": "Description of creation of a service key", "required": ["service", "expiration"], "properties": {
+		"service": {"type": "string", "description": "The service authenticating with this key"}, ` + keyNameProperty + `, ` + keyMetadataProperty + `,
+		"notes": {"type": "string", "description": "If specified, the extra notes for the key"}, ` + keyExpirationProperty + `}}`)
+	updateServiceKeySchema = mustSchema(`{"id": "PutServiceKey", "type": "object", "description": "Description of updates for a service key", "properties": {` +
+		keyNameProperty + `, ` + keyMetadataProperty + `, ` + keyExpirationProperty + `}}`)
+	approveServiceKeySchema = mustSchema(`{"id": "ApproveServiceKey", "type": "object", "description": "Information for approving service keys", "properties": {
+		"notes": {"type": "string", "description": "Optional approval notes"}}}`)
+)
+
 // POST /api/v1/superuser/keys (§10.1): 200 with the only copy of the private key.
 func (s *Server) createServiceKey(r *request) {
 	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
+	if !r.decodeValidBody(createServiceKeySchema, &body) {
 		return
 	}
-	service, present, ok := getString(body, "service")
-	if !present {
-		r.schemaError("'service' is a required property")
-		return
-	}
-	if !ok {
-		r.schemaError(typeError(body, "service", "string"))
-		return
-	}
-	rawExp, present := body["expiration"]
-	if !present {
-		r.schemaError("'expiration' is a required property")
-		return
-	}
-	if t := jsonKind(rawExp); t != "number" && t != "null" {
-		r.schemaError(string(rawExp) + " is not of type 'number', 'null'")
-		return
-	}
-	name, _, ok := getString(body, "name")
-	if !ok {
-		r.schemaError(typeError(body, "name", "string"))
-		return
-	}
+	service, _, _ := getString(body, "service")
+	rawExp := body["expiration"]
+	name, _, _ := getString(body, "name")
 	metadata := map[string]any{}
 	if raw, present := body["metadata"]; present {
-		if jsonKind(raw) != "object" {
-			r.schemaError(string(raw) + " is not of type 'object'")
-			return
-		}
 		_ = json.Unmarshal(raw, &metadata)
 	}
-	notes, _, ok := getString(body, "notes")
-	if !ok {
-		r.schemaError(typeError(body, "notes", "string"))
-		return
-	}
+	notes, _, _ := getString(body, "notes")
 	if !r.caller.superuser {
 		r.forbidden()
 		return
@@ -349,20 +338,12 @@ func (s *Server) getServiceKey(r *request) {
 // PUT /api/v1/superuser/keys/{kid} (§10.4): metadata is merged, never pruned.
 func (s *Server) updateServiceKey(r *request) {
 	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
+	if !r.decodeValidBody(updateServiceKeySchema, &body) {
 		return
 	}
-	name, hasName, ok := getString(body, "name")
-	if !ok {
-		r.schemaError(typeError(body, "name", "string"))
-		return
-	}
+	name, hasName, _ := getString(body, "name")
 	var metadata map[string]any
 	if raw, present := body["metadata"]; present {
-		if jsonKind(raw) != "object" {
-			r.schemaError(string(raw) + " is not of type 'object'")
-			return
-		}
 		_ = json.Unmarshal(raw, &metadata)
 	}
 	if !r.caller.superuser {
@@ -417,14 +398,10 @@ func (s *Server) deleteServiceKey(r *request) {
 // POST /api/v1/superuser/approvedkeys/{kid} (§10.6): 201 with an empty body.
 func (s *Server) approveServiceKey(r *request) {
 	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
+	if !r.decodeValidBody(approveServiceKeySchema, &body) {
 		return
 	}
-	notes, _, ok := getString(body, "notes")
-	if !ok {
-		r.schemaError(typeError(body, "notes", "string"))
-		return
-	}
+	notes, _, _ := getString(body, "notes")
 	if !r.caller.superuser {
 		r.forbidden()
 		return
@@ -466,25 +443,6 @@ func (s *Server) AddUnapprovedServiceKey(service, name string) string {
 	defer s.mu.Unlock()
 	s.state.serviceKeys[kid] = &serviceKey{kid: kid, name: name, service: service, jwk: jwk, metadata: map[string]any{}, created: time.Now().UTC()}
 	return kid
-}
-
-// jsonKind names a raw JSON value's type the way jsonschema messages do.
-func jsonKind(raw json.RawMessage) string {
-	t := strings.TrimSpace(string(raw))
-	switch {
-	case t == "" || t == "null":
-		return "null"
-	case t[0] == '"':
-		return "string"
-	case t[0] == '{':
-		return "object"
-	case t[0] == '[':
-		return "array"
-	case t == "true" || t == "false":
-		return "boolean"
-	default:
-		return "number"
-	}
 }
 
 // ServiceKeys lists every key as "service/kid", Quay's own included, for

@@ -42,29 +42,35 @@ func validPassword(p string) bool {
 	return len(p) >= 8 && !strings.ContainsAny(p, " \t\r\n\v\f")
 }
 
+// Body schemas of the superuser user endpoints (endpoints/api/superuser.py,
+// SuperUserList CreateInstallUser and SuperUserManagement UpdateUser).
+// CreateInstallUser does not say "type": "object", so a list or a string
+// passes it.
+var (
+	createUserSchema = mustSchema(`{"id": "CreateInstallUser", "description": "Data for creating a user", "required": ["username"], "properties": {
+		"username": {"type": "string", "description": "The username of the user being created"},
+		"email": {"type": "string", "description": "The email address of the user being created"}}}`)
+	updateUserSchema = mustSchema(`{"id": "UpdateUser", "type": "object", "description": "Description of updates for a user", "properties": {
+		"password": {"type": "string", "description": "The new password for the user"},
+		"email": {"type": "string", "description": "The new e-mail address for the user"},
+		"enabled": {"type": "boolean", "description": "Whether the user is enabled"}}}`)
+)
+
 // POST /api/v1/superuser/users/ (§8.1).
 func (s *Server) createUser(r *request) {
 	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
-		return
-	}
-	username, present, ok := getString(body, "username")
-	if !present {
-		r.schemaError("'username' is a required property")
-		return
-	}
-	if !ok {
-		r.schemaError(typeError(body, "username", "string"))
-		return
-	}
-	email, emailPresent, ok := getString(body, "email")
-	if !ok {
-		r.schemaError(typeError(body, "email", "string"))
+	if !r.decodeValidBody(createUserSchema, &body) {
 		return
 	}
 	if !r.requireSuperuser() {
 		return
 	}
+	if body == nil { // SuperUserList.post indexes a body that is not a dict
+		r.internalError()
+		return
+	}
+	username, _, _ := getString(body, "username")
+	email, emailPresent, _ := getString(body, "email")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if reason := validateNamespace(username); reason != "" {
@@ -160,24 +166,12 @@ func (s *Server) getUser(r *request) {
 // the user as it was before the change, except the e-mail.
 func (s *Server) updateUser(r *request) {
 	var body map[string]json.RawMessage
-	if !r.decodeBody(&body) {
+	if !r.decodeValidBody(updateUserSchema, &body) {
 		return
 	}
-	password, passwordPresent, ok := getString(body, "password")
-	if !ok {
-		r.schemaError(typeError(body, "password", "string"))
-		return
-	}
-	email, emailPresent, ok := getString(body, "email")
-	if !ok {
-		r.schemaError(typeError(body, "email", "string"))
-		return
-	}
-	enabled, enabledPresent, ok := getBool(body, "enabled")
-	if !ok {
-		r.schemaError(typeError(body, "enabled", "boolean"))
-		return
-	}
+	password, passwordPresent, _ := getString(body, "password")
+	email, emailPresent, _ := getString(body, "email")
+	enabled, enabledPresent, _ := getBool(body, "enabled")
 	if !r.requireSuperuser() {
 		return
 	}
