@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -150,4 +151,51 @@ func TestApplicationInformation(t *testing.T) {
 		}
 	}
 	expectProblem(t, e.call(t, "GET", "/api/v1/app/NOSUCHCLIENT", "", nil), 404, "not_found", "Not Found")
+}
+
+// TestApplicationChecksOrder pins OrganizationApplications.post and
+// OrganizationApplicationResource.put (endpoints/api/organization.py):
+// the NewApp/UpdateApp schema first (avatar_email is a string, null is
+// refused), then the permission, then the lookups, and the reserved name
+// last (_ensure_oauth_app_name_is_not_reserved).
+func TestApplicationChecksOrder(t *testing.T) {
+	e := newOrgTestEnv(t, nil)
+	e.call(t, "POST", "/api/v1/organization/", e.alice, map[string]any{"name": "acme"})
+	base := "/api/v1/organization/acme/applications"
+	reserved := map[string]any{"name": reservedAppName}
+	expectProblem(t, e.call(t, "POST", base, e.bob, reserved), 403, "insufficient_scope", "Unauthorized")
+	expectProblem(t, e.call(t, "POST", base, e.bob, json.RawMessage(`[]`)), 400, "invalid_request", "[] is not of type 'object'\n\nFailed validating 'type' in schema:")
+	expectProblem(t, e.call(t, "POST", base, e.alice, map[string]any{"name": "x", "avatar_email": nil}), 400, "invalid_request", "None is not of type 'string'")
+	expectProblem(t, e.call(t, "POST", base, e.alice, reserved), 400, "invalid_request", "Application name is reserved for bootstrap token provisioning")
+	update := map[string]any{"name": reservedAppName, "redirect_uri": "", "application_uri": ""}
+	expectProblem(t, e.call(t, "PUT", base+"/NOSUCH", e.alice, update), 404, "not_found", "Not Found")
+	expectProblem(t, e.call(t, "PUT", base+"/NOSUCH", e.alice, map[string]any{"name": "x"}), 400, "invalid_request", "'redirect_uri' is a required property")
+}
+
+// TestProxyCacheChecksOrder pins OrganizationProxyCacheConfig and
+// ProxyCacheConfigValidation (endpoints/api/organization.py): the schema,
+// the permission, "already exists", and only then the upstream checks; a
+// full-access superuser passes the permission for a missing org, and then
+// GET finds no configuration (200), create fails in the model ("Error
+// while creating...") and validation's org lookup error escapes (400 M).
+func TestProxyCacheChecksOrder(t *testing.T) {
+	e := newOrgTestEnv(t, nil)
+	e.call(t, "POST", "/api/v1/organization/", e.alice, map[string]any{"name": "mirror"})
+	base := "/api/v1/organization/mirror/proxycache"
+	bad := map[string]any{"upstream_registry": "localhost"}
+	expectProblem(t, e.call(t, "POST", base, e.bob, bad), 403, "insufficient_scope", "Unauthorized")
+	expectProblem(t, e.call(t, "POST", base, e.bob, json.RawMessage(`[]`)), 400, "invalid_request", "[] is not of type 'object'")
+	expectProblem(t, e.call(t, "POST", base, e.alice, map[string]any{"upstream_registry": 5}), 400, "invalid_request", "5 is not of type 'string'\n\nFailed validating 'type' in schema['properties']['upstream_registry']:")
+	if a := e.call(t, "POST", base, e.alice, map[string]any{"upstream_registry": "quay.io"}); a.status != 201 {
+		t.Fatalf("create: %d %s", a.status, a.raw)
+	}
+	expectProblem(t, e.call(t, "POST", base, e.alice, bad), 400, "invalid_request", "Proxy Cache Configuration already exists")
+
+	missing := "/api/v1/organization/nosuch/"
+	if a := e.call(t, "GET", missing+"proxycache", e.admin, nil); a.status != 200 || a.field("upstream_registry") != "" {
+		t.Fatalf("superuser GET, missing org: %d %s", a.status, a.raw)
+	}
+	expectProblem(t, e.call(t, "GET", missing+"proxycache", e.bob, nil), 403, "insufficient_scope", "Unauthorized")
+	expectProblem(t, e.call(t, "POST", missing+"proxycache", e.admin, map[string]any{"upstream_registry": "quay.io"}), 400, "invalid_request", "Error while creating Proxy cache configuration")
+	expectMessage(t, e.call(t, "POST", missing+"validateproxycache", e.admin, map[string]any{"upstream_registry": "quay.io"}), 400, "Organization does not exist: nosuch")
 }

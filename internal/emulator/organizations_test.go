@@ -435,3 +435,64 @@ func TestUserInitialize(t *testing.T) {
 		t.Fatalf("flag off: %d %s", a.status, a.raw)
 	}
 }
+
+// TestOrganizationBodySchema pins validate_json_request on the org
+// endpoints (endpoints/api/organization.py): a body that is not an object
+// is jsonschema's type error with the full trailer, not the framework's
+// "browser" 400; PUT checks it before the permission (the decorator sits
+// inside the method), POST after require_user_admin.
+func TestOrganizationBodySchema(t *testing.T) {
+	e := newOrgTestEnv(t, nil)
+	e.call(t, "POST", "/api/v1/organization/", e.alice, map[string]any{"name": "acme"})
+	notObject := "[] is not of type 'object'\n\nFailed validating 'type' in schema:\n    {'description': "
+	expectProblem(t, e.call(t, "PUT", "/api/v1/organization/acme", e.bob, json.RawMessage(`[]`)), 400, "invalid_request", notObject)
+	expectProblem(t, e.call(t, "POST", "/api/v1/organization/", e.alice, json.RawMessage(`[]`)), 400, "invalid_request", notObject)
+	expectProblem(t, e.call(t, "PUT", "/api/v1/organization/acme", e.alice, map[string]any{"tag_expiration_s": 86400.0, "contact_email": 5}), 400,
+		"invalid_request", "5 is not of type 'string', 'null'\n\nFailed validating 'type' in schema['properties']['contact_email']:")
+}
+
+// TestSelfViewCanCreateRepo pins can_create_repo in the self view's org
+// entries: CreateRepositoryPermission (endpoints/api/user.py user_view;
+// auth/permissions.py), which a member-role team does not give.
+func TestSelfViewCanCreateRepo(t *testing.T) {
+	e := newOrgTestEnv(t, nil)
+	e.call(t, "POST", "/api/v1/organization/", e.alice, map[string]any{"name": "acme"})
+	e.call(t, "PUT", "/api/v1/organization/acme/team/devs", e.alice, map[string]any{"role": "member"})
+	e.call(t, "PUT", "/api/v1/organization/acme/team/devs/members/bob", e.alice, nil)
+	canCreate := func(token string) any {
+		orgs, _ := e.call(t, "GET", "/api/v1/user/", token, nil).field("organizations").([]any)
+		if len(orgs) != 1 {
+			t.Fatalf("organizations: %v", orgs)
+		}
+		return orgs[0].(map[string]any)["can_create_repo"]
+	}
+	if got := canCreate(e.bob); got != false {
+		t.Errorf("member team: can_create_repo = %v", got)
+	}
+	if got := canCreate(e.alice); got != true {
+		t.Errorf("owner: can_create_repo = %v", got)
+	}
+	e.call(t, "PUT", "/api/v1/organization/acme/team/devs", e.alice, map[string]any{"role": "creator"})
+	if got := canCreate(e.bob); got != true {
+		t.Errorf("creator team: can_create_repo = %v", got)
+	}
+}
+
+// TestUserInitializeOrder pins endpoints/web.py user_initialize: the
+// database check comes before the body is read (an org counts: it is a
+// row of the same table), and the body has no schema, so a missing key
+// fails where the handler indexes it (500) and null e-mail stays null.
+func TestUserInitializeOrder(t *testing.T) {
+	s := New(DefaultConfig())
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	e := &orgTestEnv{srv: s, http: hs}
+	if a := e.call(t, "POST", "/api/v1/user/initialize", "", map[string]any{"username": "first"}); a.status != 500 {
+		t.Fatalf("no password: %d %s", a.status, a.raw)
+	}
+	a := e.call(t, "POST", "/api/v1/user/initialize", "", map[string]any{"username": "first", "password": "password123"})
+	if a.status != 200 || a.body.(map[string]any)["email"] != nil {
+		t.Fatalf("initialize: %d %s", a.status, a.raw)
+	}
+	expectMessage(t, e.call(t, "POST", "/api/v1/user/initialize", "", json.RawMessage(`[]`)), 400, "Cannot initialize user in a non-empty database")
+}

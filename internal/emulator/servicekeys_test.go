@@ -170,3 +170,16 @@ func TestServiceKeyApprove(t *testing.T) {
 	}
 	e.expectError(e.call(e.url, e.full, "POST", "/api/v1/superuser/approvedkeys/nope", `{}`), 404, "P", "Not Found")
 }
+
+// TestServiceKeyBodySchema pins the service key schemas
+// (endpoints/api/superuser.py): expiration is anyOf number/null, so
+// best_match reports the first branch's type error, not a list of types;
+// a body that is not an object is refused by every key endpoint's schema.
+func TestServiceKeyBodySchema(t *testing.T) {
+	e := newQSEnv(t)
+	const p = "/api/v1/superuser/keys"
+	e.expectError(e.call(e.url, e.full, "POST", p, `{"service":"ok","expiration":"soon"}`), 400, "P",
+		"'soon' is not of type 'number'") // the whole text: TestSchemaErrorText
+	e.expectError(e.call(e.url, e.full, "PUT", p+"/nosuch", `[]`), 400, "P", "[] is not of type 'object'")
+	e.expectError(e.call(e.url, e.full, "POST", "/api/v1/superuser/approvedkeys/nosuch", `"x"`), 400, "P", "'x' is not of type 'object'")
+}
