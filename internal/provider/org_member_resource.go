@@ -177,8 +177,18 @@ func (r *orgMemberResource) addToTeams(ctx context.Context, org, user string, te
 		if quay.IsAlreadyTeamMember(err) {
 			continue
 		}
+		if quay.IsAmbiguous(err) && r.inTeam(ctx, org, team, user) {
+			// Quay acted although the answer was lost.
+			added = append(added, team)
+			continue
+		}
 		if quay.IsNotFound(err) {
 			return added, fmt.Errorf("team %q does not exist in organization %q (create it, for example with a quay_team resource, before adding members to it)", team, org)
+		}
+		if quay.IsAmbiguous(err) {
+			// Quay may have acted: list the team among the additions so
+			// that a rollback removes it too.
+			return append(added, team), fmt.Errorf("adding %q to team %q: %w", user, team, err)
 		}
 		if err != nil {
 			return added, fmt.Errorf("adding %q to team %q: %w", user, team, err)
@@ -189,6 +199,21 @@ func (r *orgMemberResource) addToTeams(ctx context.Context, org, user string, te
 		added = append(added, team)
 	}
 	return added, nil
+}
+
+// inTeam reports whether user is in team, or invited to it; a failed
+// lookup counts as no.
+func (r *orgMemberResource) inTeam(ctx context.Context, org, team, user string) bool {
+	list, err := r.data.client.ListTeamMembers(ctx, org, team, true)
+	if err != nil {
+		return false
+	}
+	for _, e := range list.Members {
+		if e.Name == user {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

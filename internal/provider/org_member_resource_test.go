@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"slices"
@@ -485,6 +486,39 @@ resource "quay_org_member" "ghost" {
   teams        = [quay_team.alpha.name, quay_team.beta.name]
 }`,
 			ExpectError: regexp.MustCompile(`Unknown user`),
+		}},
+	})
+}
+
+// A team addition that Quay applies but whose answer is lost counts as
+// made: the create succeeds and the state matches Quay.
+func TestAccOrgMember_lostAddAnswer(t *testing.T) {
+	em := emulator.New(emulator.DefaultConfig())
+	em.AddUser("admin", "admin@example.com", true)
+	em.AddUser("bob", "bob@example.com", false)
+	url, hit := lostAnswerServer(t, em, http.MethodPut, "/api/v1/organization/lost/team/alpha/members/bob")
+	config := fmt.Sprintf("provider \"quay\" {\n  url   = %q\n  token = %q\n}\n", url, em.IssueToken("admin")) +
+		memberFixture("lost", 0) + `
+resource "quay_org_member" "bob" {
+  organization = quay_organization.test.name
+  username     = "bob"
+  teams        = [quay_team.alpha.name, quay_team.beta.name]
+}`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:           config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check: func(*terraform.State) error {
+				if !hit.Load() {
+					return fmt.Errorf("the team addition never came")
+				}
+				got := em.TeamMemberships("lost")
+				if !slices.Equal(got["alpha"], []string{"bob"}) || !slices.Equal(got["beta"], []string{"bob"}) {
+					return fmt.Errorf("memberships: %v", got)
+				}
+				return nil
+			},
 		}},
 	})
 }

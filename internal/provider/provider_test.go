@@ -3,11 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -143,4 +145,24 @@ func wrappedError(parts ...string) *regexp.Regexp {
 		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
+}
+
+// lostAnswerServer serves em, except that the first request with the given
+// method and path is applied by the emulator and then answered with a 500,
+// as when Quay acts but its answer is lost. The returned flag tells whether
+// that request came.
+func lostAnswerServer(t *testing.T, em *emulator.Server, method, path string) (string, *atomic.Bool) {
+	t.Helper()
+	var hit atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == method && r.URL.Path == path && hit.CompareAndSwap(false, true) {
+			em.ServeHTTP(httptest.NewRecorder(), r)
+			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+			return
+		}
+		em.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	em.SetBaseURL(srv.URL)
+	return srv.URL, &hit
 }

@@ -98,9 +98,9 @@ resource "quay_quota" "q" {
 
 	create := map[string]int{
 		"POST /api/v1/organization/": 1, "PUT " + org: 1, // the create takes no tag expiration; the PUT's answer is the read-back
-		"PUT " + team:   2, // the PUT's answer is the read-back
+		"GET " + org: 2, "PUT " + team: 2, // Quay's team PUT is an upsert: the GET makes sure no team is taken over; the PUT's answer is the read-back
 		"POST " + users: 1, "GET " + user: 1,
-		"PUT " + teamAdd: 1, "GET " + member: 1,
+		"GET " + member: 2, "PUT " + teamAdd: 1, // the first GET makes sure the user is not a member yet, the second reads the result back
 		"GET " + apps: 1, "POST " + apps: 1, // the list before the create tells an application made by a lost answer from older ones
 		"POST " + quotas: 1, "GET " + quotas: 1, // the create answers without an id
 	}

@@ -182,6 +182,28 @@ func (r *teamResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	res, err := r.data.client.UpsertTeam(ctx, org, name, quay.TeamRequest{Role: plan.Role.ValueString(), Description: plan.Description.ValueStringPointer()})
+	if err != nil && quay.IsAmbiguous(err) && name != ownersTeam {
+		// The team was absent just before, so a team there now is the one
+		// this call made: keep it in state rather than orphan it, and let
+		// the next plan correct whatever the failed call did not set.
+		var lookup diag.Diagnostics
+		gone := r.readInto(ctx, &plan, &lookup)
+		switch {
+		case !gone && !lookup.HasError():
+			tflog.Warn(ctx, "team create failed ambiguously but the team exists; keeping it", map[string]any{"organization": org, "team": name})
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			setTeamIdentity(ctx, org, name, resp.Identity, &resp.Diagnostics)
+			return
+		case lookup.HasError():
+			// Unknown outcome: keep the team tracked (Terraform marks it
+			// tainted), so the next apply replaces it instead of meeting
+			// a team it did not record.
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to create team %s/%s; it may exist in Quay and is kept in state to be replaced", org, name), err)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			setTeamIdentity(ctx, org, name, resp.Identity, &resp.Diagnostics)
+			return
+		}
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to create team %s/%s", org, name), err)
 		return

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/quaytf/terraform-provider-quay/internal/emulator"
 	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
@@ -282,4 +284,27 @@ func TestAccTeam_badInput(t *testing.T) {
 			Steps:                    []resource.TestStep{{Config: tc.config, PlanOnly: true, ExpectError: regexp.MustCompile(tc.want)}},
 		})
 	}
+}
+
+// A team create that Quay applies but whose answer is lost keeps the team
+// in state in the same apply (it was absent just before), so the next
+// apply does not meet it as a team made outside Terraform.
+func TestAccTeam_lostCreateAnswer(t *testing.T) {
+	em := emulator.New(emulator.DefaultConfig())
+	em.AddUser("admin", "admin@example.com", true)
+	url, hit := lostAnswerServer(t, em, http.MethodPut, "/api/v1/organization/lost/team/builders")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"quay\" {\n  url   = %q\n  token = %q\n}\n", url, em.IssueToken("admin")) +
+				teamConfig("lost", "builders", "creator", "kept"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check: func(*terraform.State) error {
+				if !hit.Load() {
+					return fmt.Errorf("the team PUT never came")
+				}
+				return nil
+			},
+		}},
+	})
 }

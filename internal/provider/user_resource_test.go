@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
-	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
@@ -293,17 +291,7 @@ func TestAccUser_rollbackOfDisabledUser(t *testing.T) {
 	em := emulator.New(emulator.DefaultConfig())
 	em.AddUser("admin", "admin@example.com", true)
 	name := acctest.RandomWithPrefix("tfacc")
-	var failed atomic.Bool
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPut && r.URL.Path == "/api/v1/superuser/users/"+name && failed.CompareAndSwap(false, true) {
-			em.ServeHTTP(httptest.NewRecorder(), r) // applied, but the answer is lost
-			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
-			return
-		}
-		em.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	em.SetBaseURL(srv.URL)
+	url, failed := lostAnswerServer(t, em, http.MethodPut, "/api/v1/superuser/users/"+name)
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -317,7 +305,7 @@ resource "quay_user" "test" {
   username = %q
   email    = "%s@example.com"
   enabled  = false
-}`, srv.URL, em.IssueToken("admin"), name, name),
+}`, url, em.IssueToken("admin"), name, name),
 			ExpectError: regexp.MustCompile(`Unable to set the password or enabled flag of new user`),
 		}},
 	})
