@@ -86,7 +86,7 @@ func (r *organizationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), emailValidator{}},
 			},
 			"tag_expiration_s": schema.Int64Attribute{
-				MarkdownDescription: "How long, in seconds, tags removed from a repository stay recoverable (the time machine). Must be one of the instance's `TAG_EXPIRATION_OPTIONS` (by default 0, 86400, 604800, 1209600 or 2419200); the plan checks it against the server. When unset, Quay's `DEFAULT_TAG_EXPIRATION` applies (two weeks by default).",
+				MarkdownDescription: "How long, in seconds, tags removed from a repository stay recoverable (the time machine). Must be one of the instance's `TAG_EXPIRATION_OPTIONS` (by default 0, 86400, 604800, 1209600 or 2419200); the plan checks it against the server. When unset, Terraform does not manage it: Quay gives a new organization its `DEFAULT_TAG_EXPIRATION` (two weeks by default), the value Quay has is recorded in state, and a change made outside Terraform is not undone. When `FEATURE_CHANGE_TAG_EXPIRATION` is off, Quay would ignore it, so the plan refuses a value that differs from Quay's.",
 				Optional:            true,
 				Computed:            true,
 				Validators:          []validator.Int64{int64validator.AtLeast(0)},
@@ -122,6 +122,17 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.TagExpirationS.IsNull() || plan.TagExpirationS.IsUnknown() {
 		return
+	}
+	if on, reported := r.data.instance.Features["CHANGE_TAG_EXPIRATION"].(bool); reported && !on {
+		var stateValue types.Int64
+		if !req.State.Raw.IsNull() {
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("tag_expiration_s"), &stateValue)...)
+		}
+		if !stateValue.Equal(plan.TagExpirationS) {
+			resp.Diagnostics.AddAttributeError(path.Root("tag_expiration_s"), "Tag expiration cannot be changed on this Quay",
+				"This Quay has FEATURE_CHANGE_TAG_EXPIRATION turned off, so it would ignore tag_expiration_s. Remove the attribute, or turn the feature on.")
+			return
+		}
 	}
 	checkTagExpiration(r.data.instance, plan.TagExpirationS.ValueInt64(), path.Root("tag_expiration_s"), resp)
 }

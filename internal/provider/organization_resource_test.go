@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"regexp"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/quaytf/terraform-provider-quay/internal/emulator"
 	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
@@ -229,3 +231,37 @@ var testAccCheckOrganizationDestroy = checkDestroyed("quay_organization", func(c
 	_, err := c.GetOrganization(ctx, a["name"])
 	return a["name"], err
 })
+
+// With FEATURE_CHANGE_TAG_EXPIRATION off, Quay ignores tag_expiration_s:
+// the plan says so, naming the flag, before any write; an organization
+// without the attribute is created as usual.
+func TestAccOrganization_tagExpirationFeatureOff(t *testing.T) {
+	cfg := emulator.DefaultConfig()
+	cfg.Features.ChangeTagExpiration = false
+	em := emulator.New(cfg)
+	em.AddUser("admin", "admin@example.com", true)
+	srv := httptest.NewServer(em)
+	defer srv.Close()
+	provider := fmt.Sprintf("provider \"quay\" {\n  url   = %q\n  token = %q\n}\n", srv.URL, em.IssueToken("admin"))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + `resource "quay_organization" "o" {` + "\n" + `  name             = "frozen"` + "\n" + `  tag_expiration_s = 604800` + "\n}",
+				ExpectError: wrappedError("FEATURE_CHANGE_TAG_EXPIRATION turned off"),
+			},
+			{
+				PreConfig: func() {
+					if len(em.Organizations()) != 0 {
+						t.Errorf("the refused plan created an organization: %v", em.Organizations())
+					}
+				},
+				Config: provider + `resource "quay_organization" "o" { name = "frozen" }`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("quay_organization.o", tfjsonpath.New("tag_expiration_s"), knownvalue.Int64Exact(1209600)),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
