@@ -110,6 +110,7 @@ func (s *Server) createApplication(r *request) {
 	a.clientID = randomUpper(20)
 	a.clientSecret = randomUpper(40)
 	org.apps = append(org.apps, a)
+	r.logAction("create_application", org.name, appLogMetadata(a))
 	r.ok(200, appView(a))
 }
 
@@ -145,12 +146,13 @@ func (s *Server) updateApplication(r *request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, a := s.appForCall(r)
+	org, a := s.appForCall(r)
 	if a == nil || r.reservedName(next) {
 		return
 	}
 	a.name, a.redirectURI, a.applicationURI = next.name, next.redirectURI, next.applicationURI
 	a.description, a.avatarEmail = next.description, next.avatarEmail
+	r.logAction("update_application", org.name, appLogMetadata(a))
 	r.ok(200, appView(a))
 }
 
@@ -168,6 +170,7 @@ func (s *Server) deleteApplication(r *request) {
 			break
 		}
 	}
+	r.logAction("delete_application", org.name, map[string]any{"application_name": a.name, "client_id": a.clientID})
 	r.noContent()
 }
 
@@ -175,11 +178,12 @@ func (s *Server) deleteApplication(r *request) {
 func (s *Server) resetClientSecret(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, a := s.appForCall(r)
+	org, a := s.appForCall(r)
 	if a == nil {
 		return
 	}
 	a.clientSecret = randomUpper(40)
+	r.logAction("reset_application_client_secret", org.name, map[string]any{"application_name": a.name, "client_id": a.clientID})
 	r.ok(200, appView(a))
 }
 

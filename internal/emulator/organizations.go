@@ -81,6 +81,11 @@ func (s *Server) createOrganization(r *request) {
 		tagExpirationS: s.cfg.DefaultTagExpiration,
 		teams:          []*team{{name: "owners", role: "admin", members: []string{c.user.name}}},
 	}
+	var loggedEmail any // Quay logs the e-mail it was given (None when none)
+	if e, _, _ := getString(body, "email"); e != "" {
+		loggedEmail = e
+	}
+	r.logAction("org_create", name, map[string]any{"email": loggedEmail, "namespace": name})
 	r.ok(http.StatusCreated, "Created")
 }
 
@@ -189,6 +194,14 @@ func (s *Server) updateOrganization(r *request) {
 	}
 	if v, present, _ := getBool(body, "invoice_email"); present {
 		org.invoiceEmail = v
+		r.logAction("org_change_invoicing", org.name, map[string]any{"invoice_email": v, "namespace": org.name})
+	}
+	if invoicePresent && !sameInvoiceAddress(org.invoiceEmailAddress, invoiceAddr, invoiceNull) {
+		var logged any
+		if !invoiceNull {
+			logged = invoiceAddr
+		}
+		r.logAction("org_change_invoicing", org.name, map[string]any{"invoice_email_address": logged, "namespace": org.name})
 	}
 	if invoicePresent {
 		if invoiceNull || invoiceAddr == "" {
@@ -204,6 +217,15 @@ func (s *Server) updateOrganization(r *request) {
 		email = contact
 		if null {
 			email = ""
+		}
+	}
+	if emailPresent {
+		current := org.email // a generated UUID counts as no address
+		if !validEmail(current) {
+			current = ""
+		}
+		if email != current && (email == "" || validEmail(email)) {
+			r.logAction("org_change_email", org.name, map[string]any{"email": email, "namespace": org.name, "old_email": current})
 		}
 	}
 	if emailPresent {
@@ -228,6 +250,7 @@ func (s *Server) updateOrganization(r *request) {
 			return
 		}
 		org.tagExpirationS = tagExp
+		r.logAction("org_change_tag_expiration", org.name, map[string]any{"tag_expiration": tagExp, "namespace": org.name})
 	}
 	r.ok(200, s.orgView(r.caller, org))
 }
@@ -242,6 +265,7 @@ func (s *Server) deleteOrganization(r *request) {
 	if org == nil {
 		return
 	}
+	r.logAction("org_delete", org.name, map[string]any{"namespace": org.name}) // before the deletion, as Quay
 	s.deleteNamespace(org)
 	r.noContent()
 }
@@ -289,4 +313,13 @@ func (s *Server) Organizations() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// sameInvoiceAddress says whether an invoice address sent in a PUT equals
+// the stored one (Quay logs a change only then).
+func sameInvoiceAddress(stored *string, sent string, null bool) bool {
+	if stored == nil {
+		return null
+	}
+	return !null && *stored == sent
 }

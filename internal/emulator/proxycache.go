@@ -177,6 +177,11 @@ func (s *Server) createProxyCache(r *request) {
 		return
 	}
 	org.proxyCache = cfg
+	var upstream any
+	if cfg.upstreamRegistry != "" {
+		upstream = cfg.upstreamRegistry
+	}
+	r.logAction("create_proxy_cache_config", org.name, map[string]any{"upstream_registry": upstream})
 	r.ok(201, "Created")
 }
 
@@ -248,6 +253,7 @@ func (s *Server) deleteProxyCache(r *request) {
 		return
 	}
 	org.proxyCache = nil
+	r.logAction("delete_proxy_cache_config", org.name, nil)
 	r.ok(201, "Deleted")
 }
 

@@ -350,6 +350,7 @@ func (s *Server) orgCreateQuota(r *request) {
 		return
 	}
 	ns.quota = &quota{id: s.state.newID(), limitBytes: size.bytes}
+	r.logAction("org_create_quota", ns.name, map[string]any{"namespace": ns.name, "limit_bytes": size.bytes, "limit": humanBinary(size.bytes)})
 	r.ok(http.StatusCreated, "Created")
 }
 
@@ -379,7 +380,16 @@ func (s *Server) orgUpdateQuota(r *request) {
 	if ns == nil {
 		return
 	}
+	q := quotaByID(ns, r.param("quota_id"))
+	var previous int64
+	if q != nil {
+		previous = q.limitBytes
+	}
 	s.resizeQuota(r, ns, body, invalidLimitFormat)
+	if q != nil && q.limitBytes != previous { // only the org path logs (namespacequota.py)
+		r.logAction("org_change_quota", ns.name, map[string]any{"namespace": ns.name, "limit_bytes": q.limitBytes, "limit": humanBinary(q.limitBytes),
+			"previous_limit_bytes": previous, "previous_limit": humanBinary(previous)})
+	}
 }
 
 // resizeQuota is the rest of both PUTs once the caller may write: find the
@@ -411,11 +421,13 @@ func (s *Server) orgDeleteQuota(r *request) {
 	if ns == nil {
 		return
 	}
-	if quotaByID(ns, r.param("quota_id")) == nil {
+	q := quotaByID(ns, r.param("quota_id"))
+	if q == nil {
 		r.notFound()
 		return
 	}
 	ns.quota = nil
+	r.logAction("org_delete_quota", ns.name, map[string]any{"namespace": ns.name, "quota_id": q.id, "limit_bytes": q.limitBytes, "limit": humanBinary(q.limitBytes)})
 	r.noContent()
 }
 
@@ -506,6 +518,8 @@ func (s *Server) createQuotaLimit(r *request) {
 		}
 	}
 	q.limits = append(q.limits, &quotaLimit{id: s.state.newID(), kind: norm, percent: pct})
+	org := r.param("orgname")
+	r.logAction("org_create_quota_limit", org, map[string]any{"namespace": org, "type": kind, "threshold_percent": pct})
 	r.ok(http.StatusCreated, "Created")
 }
 
@@ -585,10 +599,17 @@ func (s *Server) updateQuotaLimit(r *request) {
 		r.modelError(limitThresholdMessage)
 		return
 	}
+	previousType, previousPct := l.kind, l.percent
 	l.kind = norm
 	if hasPct {
 		l.percent = pct
 	}
+	if !hasKind {
+		kind = previousType
+	}
+	org := r.param("orgname")
+	r.logAction("org_change_quota_limit", org, map[string]any{"namespace": org, "type": kind, "threshold_percent": l.percent,
+		"previous_type": previousType, "previous_threshold_percent": previousPct})
 	r.ok(200, quotaView(q)) // the whole quota, not the limit
 }
 
@@ -611,6 +632,8 @@ func (s *Server) deleteQuotaLimit(r *request) {
 		}
 	}
 	q.limits = out
+	org := r.param("orgname")
+	r.logAction("org_delete_quota_limit", org, map[string]any{"namespace": org, "limit_id": l.id, "type": l.kind, "threshold_percent": l.percent})
 	r.noContent()
 }
 

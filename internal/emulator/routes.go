@@ -56,12 +56,15 @@ func (s *Server) buildRoutes() *router {
 		rt.handle("DELETE", "/api/v1/superuser/users/{username}", s.deleteUser)
 	}
 
+	s.registerLogRoutes(rt)
+
 	if s.quotaEnabled() && f.SuperUsers {
 		s.registerQuotaRoutes(rt)
 	}
 	if f.SuperUsers {
 		s.registerServiceKeyRoutes(rt)
 		s.registerSuperuserRoutes(rt)
+		s.registerSuperuserLogRoutes(rt)
 	}
 
 	return rt

@@ -268,6 +268,9 @@ func (s *Server) createServiceKey(r *request) {
 		created: now, expiration: exp,
 		approval: &serviceKeyApproval{approver: r.caller.user, kind: approvalSuperuser, date: now, notes: notes},
 	}
+	created := map[string]any{"kid": kid, "preshared": true, "service": service, "name": name, "expiration_date": logTime(exp), "auto_approved": true}
+	r.logAction("service_key_create", "", created)
+	r.logAction("service_key_approve", "", created)
 	s.mu.Unlock()
 	r.ok(200, map[string]any{
 		"kid": kid, "name": name, "service": service,
@@ -357,6 +360,10 @@ func (s *Server) updateServiceKey(r *request) {
 		r.notFound()
 		return
 	}
+	logged := map[string]any{"kid": k.kid, "service": k.service, "name": k.name, "expiration_date": logTime(k.expiration)}
+	if hasName {
+		logged["name"] = name
+	}
 	// Quay saves the expiration before it checks the name, so a bad name
 	// still leaves a new expiration applied.
 	if rawExp, hasExp := body["expiration"]; hasExp {
@@ -364,6 +371,8 @@ func (s *Server) updateServiceKey(r *request) {
 		if !ok {
 			return
 		}
+		logged["old_expiration_date"], logged["expiration_date"] = logTime(k.expiration), logTime(newExp)
+		r.logAction("service_key_extend", "", logged)
 		k.expiration = newExp
 	}
 	if hasName && !keyNamePattern.MatchString(name) {
@@ -376,6 +385,9 @@ func (s *Server) updateServiceKey(r *request) {
 	if hasName {
 		k.name = name
 	}
+	if hasName || metadata != nil {
+		r.logAction("service_key_modify", "", logged)
+	}
 	r.ok(200, s.serviceKeyView(k))
 }
 
@@ -387,11 +399,13 @@ func (s *Server) deleteServiceKey(r *request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.liveKey(r.param("kid")) == nil {
+	k := s.liveKey(r.param("kid"))
+	if k == nil {
 		r.notFound()
 		return
 	}
 	delete(s.state.serviceKeys, r.param("kid"))
+	r.logAction("service_key_delete", "", map[string]any{"kid": k.kid, "service": k.service, "name": k.name, "created_date": k.created, "expiration_date": logTime(k.expiration)})
 	r.noContent()
 }
 
@@ -415,6 +429,7 @@ func (s *Server) approveServiceKey(r *request) {
 	}
 	if k.approval == nil {
 		k.approval = &serviceKeyApproval{approver: r.caller.user, kind: approvalSuperuser, date: time.Now().UTC(), notes: notes}
+		r.logAction("service_key_approve", "", map[string]any{"kid": k.kid, "service": k.service, "name": k.name, "expiration_date": logTime(k.expiration)})
 	}
 	r.w.WriteHeader(http.StatusCreated)
 }

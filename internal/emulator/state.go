@@ -20,6 +20,7 @@ type state struct {
 	serviceKeys map[string]*serviceKey // by kid; see servicekeys.go
 
 	registrySize registrySize // superuser.go
+	logs         []*logEntry  // usage logs, oldest first; see logs.go
 
 	// reserved holds the names of deleted namespaces not yet purged, with
 	// the time the simulated GC purges each (zero: only RunNamespaceGC

@@ -65,15 +65,20 @@ func (s *Server) upsertTeam(r *request) {
 		}
 		t = &team{name: name, role: role, description: description}
 		org.teams = append(org.teams, t)
+		r.logAction("org_create_team", org.name, map[string]any{"team": name})
 	} else {
 		if t.role == "admin" && role != "admin" && r.caller.user != nil && t.hasMember(r.caller.name()) &&
 			len(adminTeamsOf(org, r.caller.name())) == 1 {
 			r.modelError("Cannot remove admin from team '" + name + "' because calling user would no longer have admin on org '" + org.name + "'")
 			return
 		}
-		t.role = role
-		if descPresent {
+		if descPresent && t.description != description {
 			t.description = description
+			r.logAction("org_set_team_description", org.name, map[string]any{"team": name, "description": description})
+		}
+		if t.role != role {
+			t.role = role
+			r.logAction("org_set_team_role", org.name, map[string]any{"team": name, "role": role})
 		}
 	}
 	r.ok(200, map[string]any{
@@ -114,6 +119,7 @@ func (s *Server) deleteTeam(r *request) {
 			break
 		}
 	}
+	r.logAction("org_delete_team", org.name, map[string]any{"team": name})
 	r.noContent()
 }
 
@@ -193,10 +199,12 @@ func (s *Server) addTeamMember(r *request) {
 	}
 	if s.cfg.Features.Mailing && s.cfg.Features.RequireTeamInvite && !inAnyTeam(org, name) {
 		t.invites = append(t.invites, &invite{user: name})
+		r.logAction("org_invite_team_member", org.name, map[string]any{"user": name, "member": name, "team": t.name})
 		r.ok(200, memberEntry(name, true))
 		return
 	}
 	t.members = append(t.members, name)
+	r.logAction("org_add_team_member", org.name, map[string]any{"member": name, "team": t.name})
 	r.ok(200, memberEntry(name, false))
 }
 
@@ -216,6 +224,7 @@ func (s *Server) removeTeamMember(r *request) {
 	for i, inv := range t.invites {
 		if inv.user == name {
 			t.invites = append(t.invites[:i], t.invites[i+1:]...)
+			r.logAction("org_delete_team_member_invite", org.name, map[string]any{"user": name, "team": t.name, "member": name})
 			r.noContent()
 			return
 		}
@@ -229,6 +238,7 @@ func (s *Server) removeTeamMember(r *request) {
 		return
 	}
 	t.members = without(t.members, name)
+	r.logAction("org_remove_team_member", org.name, map[string]any{"member": name, "team": t.name})
 	r.noContent()
 }
 
@@ -236,19 +246,20 @@ func (s *Server) removeTeamMember(r *request) {
 func (s *Server) inviteEmail(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, t := s.teamForMembers(r, true)
+	org, t := s.teamForMembers(r, true)
 	if t == nil {
 		return
 	}
 	email := r.param("email")
 	t.invites = append(t.invites, &invite{email: email})
+	r.logAction("org_invite_team_member", org.name, map[string]any{"email": email, "team": t.name, "member": email})
 	r.ok(200, emailInviteEntry(email))
 }
 
 func (s *Server) deleteEmailInvite(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, t := s.teamForMembers(r, true)
+	org, t := s.teamForMembers(r, true)
 	if t == nil {
 		return
 	}
@@ -256,6 +267,7 @@ func (s *Server) deleteEmailInvite(r *request) {
 	for i, inv := range t.invites {
 		if inv.email == email {
 			t.invites = append(t.invites[:i], t.invites[i+1:]...)
+			r.logAction("org_delete_team_member_invite", org.name, map[string]any{"email": email, "team": t.name, "member": email})
 			r.noContent()
 			return
 		}

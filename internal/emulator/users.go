@@ -116,6 +116,7 @@ func (s *Server) createUser(r *request) {
 	if email != "" {
 		emailOut = email
 	}
+	r.logAction("user_create", username, map[string]any{"email": emailOut, "username": username, "superuser": r.caller.name()})
 	r.ok(200, map[string]any{"username": username, "email": emailOut, "password": password, "encrypted_password": randomUpper(64)})
 }
 
@@ -188,6 +189,8 @@ func (s *Server) updateUser(r *request) {
 	}
 	before := s.userView(u)
 	if passwordPresent {
+		// Quay logs the change before it checks the password.
+		r.logAction("user_change_password", u.name, map[string]any{"username": u.name, "superuser": r.caller.name()})
 		if !validPassword(password) {
 			r.modelError("Invalid password, password must be at least 8 characters and contain no whitespace.")
 			return
@@ -202,12 +205,18 @@ func (s *Server) updateUser(r *request) {
 				return
 			}
 		}
+		r.logAction("user_change_email", u.name, map[string]any{"old_email": u.email, "email": email, "superuser": r.caller.name()})
 		u.email = email
 		u.verified = true
 		before["email"] = email
 	}
 	if enabledPresent {
 		u.enabled = enabled
+		kind := "user_disable"
+		if enabled {
+			kind = "user_enable"
+		}
+		r.logAction(kind, u.name, map[string]any{"username": u.name, "superuser": r.caller.name()})
 	}
 	r.ok(200, before)
 }
@@ -229,6 +238,7 @@ func (s *Server) deleteUser(r *request) {
 		r.invalidRequest("Cannot delete a superuser")
 		return
 	}
+	r.logAction("user_delete", u.name, map[string]any{"username": u.name})
 	if u.enabled {
 		s.deleteNamespace(u)
 	}

@@ -169,6 +169,7 @@ func TestAccSuperuserDataSources_notSuperuser(t *testing.T) {
 	for _, block := range []string{
 		`data "quay_organizations" "x" {}`,
 		`data "quay_registry_size" "x" {}`,
+		`data "quay_usage_logs" "x" {}`,
 	} {
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -189,6 +190,20 @@ func TestAccSuperuserDataSources_badInput(t *testing.T) {
 	emu, provider := q.emu, q.provider
 	cases := []struct{ block, want string }{
 		{`data "quay_organizations" "x" { name_regex = "(" }`, `Invalid regular expression`},
+		{`data "quay_usage_logs" "x" { starttime = "yesterday" }`, `must be an RFC 3339 timestamp`},
+		{`data "quay_usage_logs" "x" { endtime = "2026-08-21" }`, `must be an RFC 3339 timestamp`},
+		{`data "quay_usage_logs" "x" {
+  starttime = "2026-08-21T00:00:00Z"
+  endtime   = "2026-08-20T00:00:00Z"
+}`, `starttime is after endtime`},
+		{`data "quay_usage_logs" "x" { max_entries = 0 }`, `value must be between 1 and 100000`},
+		{`data "quay_usage_logs" "x" {
+  organization = "acme"
+  repository   = "acme/app"
+}`, `These attributes cannot be configured together`},
+		{`data "quay_usage_logs" "x" { organization = "Not Valid" }`, `must be a valid Quay organization name`},
+		{`data "quay_usage_logs" "x" { repository = "acme" }`, `must be <namespace>/<name>`},
+		{`data "quay_usage_logs" "x" { kind = "" }`, `string length must be at least 1`},
 	}
 	for _, tc := range cases {
 		resource.UnitTest(t, resource.TestCase{
@@ -207,7 +222,7 @@ func TestAccSuperuserDataSources_badInput(t *testing.T) {
 // data sources as written, on an empty emulator of their own.
 func TestAccSuperuserDataSourceExamples(t *testing.T) {
 	requireAcc(t)
-	for _, typ := range []string{"quay_organizations", "quay_registry_size"} {
+	for _, typ := range []string{"quay_organizations", "quay_registry_size", "quay_usage_logs"} {
 		t.Run(typ, func(t *testing.T) {
 			body, err := os.ReadFile(filepath.Join("..", "..", "examples", "data-sources", typ, "data-source.tf"))
 			if err != nil {

@@ -230,6 +230,7 @@ func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewOrganizationDataSource,
 		NewOrganizationsDataSource,
 		NewRegistrySizeDataSource,
+		NewUsageLogsDataSource,
 		NewTeamDataSource,
 		NewOrgMembersDataSource,
 		NewUserDataSource,
