@@ -182,6 +182,7 @@ func (s *Server) getConfig(r *request) {
 		"USER_INITIALIZE":        f.UserInitialize,
 		"CHANGE_TAG_EXPIRATION":  f.ChangeTagExpiration,
 		"ANONYMOUS_ACCESS":       f.AnonymousAccess,
+		"REPO_MIRROR":            f.RepoMirror,
 	}
 	opts := make([]string, 0, len(s.cfg.TagExpirationOptions))
 	for _, o := range s.cfg.TagExpirationOptions {

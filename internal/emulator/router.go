@@ -51,10 +51,23 @@ func (rt *router) match(method, path string) (*route, map[string]string, int) {
 		method = http.MethodGet
 	}
 	segs := strings.Split(path, "/")
+	var best *route
+	var bestParams map[string]string
 	for _, r := range rt.byMethod[method] {
 		if p, ok := matchSegments(r.segments, segs); ok {
-			return r, p, http.StatusOK
+			if !r.multi() {
+				return r, p, http.StatusOK
+			}
+			// Among routes whose {repository} spans several segments, the
+			// one with the most fixed segments wins, as Werkzeug orders
+			// rules with more static parts first.
+			if best == nil || r.literals() > best.literals() {
+				best, bestParams = r, p
+			}
 		}
+	}
+	if best != nil {
+		return best, bestParams, http.StatusOK
 	}
 	for m, routes := range rt.byMethod {
 		if m == method {
@@ -79,7 +92,66 @@ func (rt *router) match(method, path string) (*route, map[string]string, int) {
 	return nil, nil, http.StatusNotFound
 }
 
+// repositoryParam is the path parameter that, like Quay's repository path
+// converter (path_converters.py, RepositoryPathConverter), takes one or
+// more non-empty segments: "namespace/name", or with extended repository
+// names "namespace/team/name".
+const repositoryParam = "{repository}"
+
+// multi says whether the route has a {repository} parameter.
+func (r *route) multi() bool {
+	for _, s := range r.segments {
+		if s == repositoryParam {
+			return true
+		}
+	}
+	return false
+}
+
+// literals counts the route's fixed segments.
+func (r *route) literals() int {
+	n := 0
+	for _, s := range r.segments {
+		if !strings.HasPrefix(s, "{") {
+			n++
+		}
+	}
+	return n
+}
+
 func matchSegments(pattern, path []string) (map[string]string, bool) {
+	for i, p := range pattern {
+		if p != repositoryParam {
+			continue
+		}
+		// pattern[:i] + one or more segments + pattern[i+1:].
+		tail := len(pattern) - i - 1
+		if len(path) < len(pattern) {
+			return nil, false
+		}
+		mid := path[i : len(path)-tail]
+		for _, m := range mid {
+			if m == "" {
+				return nil, false
+			}
+		}
+		head, ok := matchSegments(pattern[:i], path[:i])
+		if !ok {
+			return nil, false
+		}
+		rest, ok := matchSegments(pattern[i+1:], path[len(path)-tail:])
+		if !ok {
+			return nil, false
+		}
+		params := map[string]string{"repository": strings.Join(mid, "/")}
+		for k, v := range head {
+			params[k] = v
+		}
+		for k, v := range rest {
+			params[k] = v
+		}
+		return params, true
+	}
 	if len(pattern) != len(path) {
 		return nil, false
 	}

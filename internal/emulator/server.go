@@ -27,6 +27,7 @@ type Features struct {
 	UserInitialize       bool // FEATURE_USER_INITIALIZE
 	ChangeTagExpiration  bool // FEATURE_CHANGE_TAG_EXPIRATION
 	AnonymousAccess      bool // FEATURE_ANONYMOUS_ACCESS
+	RepoMirror           bool // FEATURE_REPO_MIRROR: repository mirroring and PUT .../changestate
 }
 
 // TestInstallFeatures is the flag set of the Quay install the acceptance
@@ -44,6 +45,7 @@ func TestInstallFeatures() Features {
 		UserInitialize:       true,
 		ChangeTagExpiration:  true,
 		AnonymousAccess:      true,
+		RepoMirror:           true,
 	}
 }
 
@@ -138,6 +140,8 @@ func New(cfg Config) *Server {
 		statuses: map[int]int{},
 	}
 	s.routes = s.buildRoutes()
+	s.registerRepositoryRoutes(s.routes)
+	s.registerRegistryRoutes(s.routes)
 	return s
 }
 
