@@ -277,6 +277,10 @@ func (s *Server) deleteNamespace(ns *namespace) {
 	s.reserveName(ns.name)
 	if !ns.isOrg {
 		for _, other := range s.state.namespaces {
+			other.dropPrototypes(func(p *prototype) bool {
+				return p.activating == ns.name || p.delegateKind == "user" && p.delegateName == ns.name
+			})
+			other.dropGrantsOf("", ns.name)
 			for _, t := range other.teams {
 				t.members = without(t.members, ns.name)
 				kept := t.invites[:0]

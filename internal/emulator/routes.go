@@ -34,6 +34,8 @@ func (s *Server) buildRoutes() *router {
 		rt.handle("DELETE", "/api/v1/organization/{orgname}/team/{teamname}/invite/{email}", s.deleteEmailInvite)
 	}
 
+	s.registerPrototypeRoutes(rt)
+
 	rt.handle("GET", "/api/v1/organization/{orgname}/applications", s.listApplications)
 	rt.handle("POST", "/api/v1/organization/{orgname}/applications", s.createApplication)
 	rt.handle("GET", "/api/v1/organization/{orgname}/applications/{client_id}", s.getApplication)
@@ -55,6 +57,8 @@ func (s *Server) buildRoutes() *router {
 		rt.handle("PUT", "/api/v1/superuser/users/{username}", s.updateUser)
 		rt.handle("DELETE", "/api/v1/superuser/users/{username}", s.deleteUser)
 	}
+
+	s.registerPermissionRoutes(rt)
 
 	s.registerLogRoutes(rt)
 

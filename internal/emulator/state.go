@@ -64,6 +64,8 @@ type namespace struct {
 	teams               []*team // in creation order
 	apps                []*application
 	proxyCache          *proxyCacheConfig
+	prototypes          []*prototype           // default permissions, in creation order (prototypes.go)
+	repoGrants          map[string]*repoGrants // permission rows by repository name (permissions.go)
 
 	// Users and organizations: storage quota (quotas.go); dropped with the namespace.
 	quota     *quota

@@ -119,6 +119,8 @@ func (s *Server) deleteTeam(r *request) {
 			break
 		}
 	}
+	org.dropPrototypes(func(p *prototype) bool { return p.delegateKind == "team" && p.delegateName == name })
+	org.dropGrantsOf(name, "")
 	r.logAction("org_delete_team", org.name, map[string]any{"team": name})
 	r.noContent()
 }
@@ -361,6 +363,7 @@ func (s *Server) removeOrgMember(r *request) {
 	for _, t := range org.teams {
 		t.members = without(t.members, name)
 	}
+	org.dropGrantsOf("", name)
 	r.noContent()
 }
 

@@ -222,6 +222,7 @@ func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewProxyCacheResource,
 		NewQuotaResource,
 		NewServiceKeyResource,
+		NewDefaultPermissionResource,
 	}
 }
 
@@ -241,6 +242,7 @@ func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewQuotaDataSource,
 		NewServiceKeyDataSource,
 		NewServiceKeysDataSource,
+		NewDefaultPermissionsDataSource,
 	}
 }
 

@@ -32,9 +32,9 @@ func TestRequestBudget(t *testing.T) {
 	h := newCLIHarness(t, emu)
 
 	config := func(updated bool) string {
-		exp, desc, email, teams, size := 1209600, "team", "budget-user@example.com", "quay_team.a.name", "10 GiB"
+		exp, desc, email, teams, size, role := 1209600, "team", "budget-user@example.com", "quay_team.a.name", "10 GiB", "read"
 		if updated {
-			exp, desc, email, teams, size = 604800, "team (updated)", "budget-new@example.com", "quay_team.a.name, quay_team.b.name", "20 GiB"
+			exp, desc, email, teams, size, role = 604800, "team (updated)", "budget-new@example.com", "quay_team.a.name, quay_team.b.name", "20 GiB", "write"
 		}
 		return fmt.Sprintf(`
 resource "quay_organization" "o" {
@@ -70,7 +70,12 @@ resource "quay_quota" "q" {
   namespace = quay_organization.o.name
   limit     = %q
 }
-`, exp, desc, email, teams, desc, size)
+resource "quay_default_permission" "d" {
+  organization  = quay_organization.o.name
+  delegate_team = quay_team.a.name
+  role          = %q
+}
+`, exp, desc, email, teams, desc, size, role)
 	}
 
 	const (
@@ -84,10 +89,12 @@ resource "quay_quota" "q" {
 		user      = users + "{username}"
 		quotas    = "/api/v1/superuser/organization/{namespace}/quota"
 		quotaByID = quotas + "/{quota_id}"
+		protos    = org + "/prototypes"
+		proto     = protos + "/{prototypeid}"
 	)
 	// The refresh before an update or destroy: one GET per resource (the
 	// two teams are read from their organization, as Quay has no team GET).
-	refresh := map[string]int{"GET " + org: 3, "GET " + user: 1, "GET " + member: 1, "GET " + app: 1, "GET " + quotas: 1}
+	refresh := map[string]int{"GET " + org: 3, "GET " + user: 1, "GET " + member: 1, "GET " + app: 1, "GET " + quotas: 1, "GET " + protos: 1}
 	plus := func(a, b map[string]int) map[string]int {
 		out := maps.Clone(a)
 		for k, v := range b {
@@ -103,6 +110,7 @@ resource "quay_quota" "q" {
 		"GET " + member: 2, "PUT " + teamAdd: 1, // the first GET makes sure the user is not a member yet, the second reads the result back
 		"GET " + apps: 1, "POST " + apps: 1, // the list before the create tells an application made by a lost answer from older ones
 		"POST " + quotas: 1, "GET " + quotas: 1, // the create answers without an id
+		"GET " + protos: 1, "POST " + protos: 1, // Quay accepts duplicates: the list before the create refuses a copy and tells one made by a lost answer
 	}
 	phases := []struct {
 		name string
@@ -118,9 +126,10 @@ resource "quay_quota" "q" {
 			"PUT " + teamAdd: 1, "GET " + member: 1,
 			"PUT " + app:       1,
 			"PUT " + quotaByID: 1,
+			"PUT " + proto:     1,
 		})},
 		{"destroy", []string{"destroy", "-auto-approve"}, config(true), plus(refresh, map[string]int{
-			"DELETE " + org: 1, "DELETE " + team: 2, "DELETE " + member: 1, "DELETE " + app: 1, "DELETE " + quotaByID: 1,
+			"DELETE " + org: 1, "DELETE " + team: 2, "DELETE " + member: 1, "DELETE " + app: 1, "DELETE " + quotaByID: 1, "DELETE " + proto: 1,
 			"DELETE " + user: 1, "GET " + user: 1, // Quay answers 204 but keeps a disabled user, so the delete is checked
 		})},
 		{"re-create", []string{"apply", "-auto-approve"}, config(false), plus(create, map[string]int{

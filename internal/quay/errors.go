@@ -130,6 +130,12 @@ var notFoundRules = map[string]notFoundRule{
 	"RemoveTeamMember": statusOr400Containing("does not belong to team"),
 	"GetRobot":         statusOr400Containing("Could not find robot"),
 	"DeleteRobot":      statusOr400Containing("Could not find robot"),
+	// Quay answers 400 "User (or Team) does not have permission for repo."
+	// when there is no such grant (quay-api.md §14.1).
+	"GetRepositoryUserPermission":    statusOr400Containing("does not have permission for repo"),
+	"GetRepositoryTeamPermission":    statusOr400Containing("does not have permission for repo"),
+	"DeleteRepositoryUserPermission": statusOr400Containing("does not have permission for repo"),
+	"DeleteRepositoryTeamPermission": statusOr400Containing("does not have permission for repo"),
 }
 
 // IsAmbiguous reports whether a failed write may nevertheless have been
