@@ -91,6 +91,15 @@ var identityCases = []identityCase{
 		importID: func(p string) string { return p + "/" + p + "-u0" },
 	},
 	{
+		name:   "repository",
+		config: func(p string) string { return repositoryConfig(p, "team/app", "") },
+		addr:   "quay_repository.test",
+		identity: func(p string) map[string]knownvalue.Check {
+			return map[string]knownvalue.Check{"namespace": knownvalue.StringExact(p), "name": knownvalue.StringExact("team/app")}
+		},
+		importID: func(p string) string { return p + "/team/app" },
+	},
+	{
 		name:   "proxy cache",
 		config: func(p string) string { return proxyConfig(p, fmt.Sprintf("  upstream_registry = %q", testUpstream())) },
 		addr:   "quay_proxy_cache.test",

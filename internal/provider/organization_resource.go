@@ -46,6 +46,7 @@ type organizationResourceModel struct {
 	InvoiceEmail        types.Bool     `tfsdk:"invoice_email"`
 	InvoiceEmailAddress types.String   `tfsdk:"invoice_email_address"`
 	TagExpirationS      types.Int64    `tfsdk:"tag_expiration_s"`
+	ForceDestroy        types.Bool     `tfsdk:"force_destroy"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -91,6 +92,12 @@ func (r *organizationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Computed:            true,
 				Validators:          []validator.Int64{int64validator.AtLeast(0)},
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"force_destroy": schema.BoolAttribute{
+				MarkdownDescription: "Whether a destroy may delete the organization while it still holds repositories that this configuration does not manage (managed ones are destroyed first); Quay deletes them with it. Defaults to `false`: the destroy then fails before deleting anything, naming how many repositories are left. Set it to `true` and apply before the destroy to allow it. Not sent to Quay.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
 			},
 		},
 		Blocks: map[string]schema.Block{"timeouts": nameWaitTimeoutsBlock(ctx, "organization")},
@@ -314,6 +321,19 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	name := state.Name.ValueString()
 	c := r.data.client
+	if !state.ForceDestroy.ValueBool() {
+		n, err := countRepositories(ctx, c, name)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to list the repositories of organization %q before deleting it", name), err)
+			return
+		}
+		if n > 0 {
+			resp.Diagnostics.AddError(fmt.Sprintf("Organization %q still holds %d repositories", name, n),
+				fmt.Sprintf("Deleting the organization would delete its %d repositories (not managed in this configuration) with their images, and force_destroy is false, so nothing was deleted. "+
+					"Delete or import the repositories, or set force_destroy = true on the organization and apply that change first, then destroy again.", n))
+			return
+		}
+	}
 	// Quay renames the org out of the way before it answers and purges it
 	// later, so a GET answers 404 at once: there is nothing to wait for.
 	if err := c.DeleteOrganization(ctx, name); err != nil && !quay.IsNotFound(err) {
@@ -338,6 +358,27 @@ func (r *organizationResource) setState(_ context.Context, org *quay.Organizatio
 	m.InvoiceEmail = types.BoolValue(*org.InvoiceEmail)
 	m.InvoiceEmailAddress = types.StringPointerValue(org.InvoiceEmailAddress)
 	m.TagExpirationS = types.Int64Value(*org.TagExpirationS)
+	if m.ForceDestroy.IsNull() || m.ForceDestroy.IsUnknown() {
+		m.ForceDestroy = types.BoolValue(false) // after an import
+	}
+}
+
+// countRepositories counts a namespace's repositories, following Quay's
+// next_page to the end (100 per page).
+func countRepositories(ctx context.Context, c *quay.Client, namespace string) (int, error) {
+	n := 0
+	next := ""
+	for {
+		page, err := c.ListRepositories(ctx, quay.ListRepositoriesOptions{Namespace: namespace, NextPage: next})
+		if err != nil {
+			return 0, err
+		}
+		n += len(page.Repositories)
+		if page.NextPage == "" || len(page.Repositories) == 0 {
+			return n, nil
+		}
+		next = page.NextPage
+	}
 }
 
 func (r *organizationResource) setIdentity(ctx context.Context, name string, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {

@@ -222,6 +222,7 @@ func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewProxyCacheResource,
 		NewQuotaResource,
 		NewServiceKeyResource,
+		NewRepositoryResource,
 		NewDefaultPermissionResource,
 	}
 }
@@ -242,6 +243,8 @@ func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewQuotaDataSource,
 		NewServiceKeyDataSource,
 		NewServiceKeysDataSource,
+		NewRepositoryDataSource,
+		NewRepositoriesDataSource,
 		NewDefaultPermissionsDataSource,
 	}
 }

@@ -75,7 +75,12 @@ resource "quay_default_permission" "d" {
   delegate_team = quay_team.a.name
   role          = %q
 }
-`, exp, desc, email, teams, desc, size, role)
+resource "quay_repository" "r" {
+  namespace   = quay_organization.o.name
+  name        = "app"
+  description = %q
+}
+`, exp, desc, email, teams, desc, size, role, desc)
 	}
 
 	const (
@@ -91,10 +96,12 @@ resource "quay_default_permission" "d" {
 		quotaByID = quotas + "/{quota_id}"
 		protos    = org + "/prototypes"
 		proto     = protos + "/{prototypeid}"
+		repos     = "/api/v1/repository"
+		repo      = repos + "/{repository}"
 	)
 	// The refresh before an update or destroy: one GET per resource (the
 	// two teams are read from their organization, as Quay has no team GET).
-	refresh := map[string]int{"GET " + org: 3, "GET " + user: 1, "GET " + member: 1, "GET " + app: 1, "GET " + quotas: 1, "GET " + protos: 1}
+	refresh := map[string]int{"GET " + org: 3, "GET " + user: 1, "GET " + member: 1, "GET " + app: 1, "GET " + quotas: 1, "GET " + protos: 1, "GET " + repo: 1}
 	plus := func(a, b map[string]int) map[string]int {
 		out := maps.Clone(a)
 		for k, v := range b {
@@ -111,6 +118,7 @@ resource "quay_default_permission" "d" {
 		"GET " + apps: 1, "POST " + apps: 1, // the list before the create tells an application made by a lost answer from older ones
 		"POST " + quotas: 1, "GET " + quotas: 1, // the create answers without an id
 		"GET " + protos: 1, "POST " + protos: 1, // Quay accepts duplicates: the list before the create refuses a copy and tells one made by a lost answer
+		"GET " + repo: 2, "POST " + repos: 1, // the GET before the create refuses a repository made outside Terraform; the create answers without the repository view
 	}
 	phases := []struct {
 		name string
@@ -127,9 +135,11 @@ resource "quay_default_permission" "d" {
 			"PUT " + app:       1,
 			"PUT " + quotaByID: 1,
 			"PUT " + proto:     1,
+			"PUT " + repo:      1, "GET " + repo: 1, // the description PUT answers {"success": true}
 		})},
 		{"destroy", []string{"destroy", "-auto-approve"}, config(true), plus(refresh, map[string]int{
 			"DELETE " + org: 1, "DELETE " + team: 2, "DELETE " + member: 1, "DELETE " + app: 1, "DELETE " + quotaByID: 1, "DELETE " + proto: 1,
+			"GET " + repo + "/tag/": 1, "DELETE " + repo: 1, "GET " + repo: 1, "GET " + repos: 1, // force_destroy: the repository's tags and the organization's repositories are counted first; the deletion is confirmed
 			"DELETE " + user: 1, "GET " + user: 1, // Quay answers 204 but keeps a disabled user, so the delete is checked
 		})},
 		{"re-create", []string{"apply", "-auto-approve"}, config(false), plus(create, map[string]int{

@@ -1,0 +1,4 @@
+import {
+  to = quay_repository.app
+  id = "platform/app"
+}
