@@ -273,6 +273,9 @@ func (s *Server) deleteOrganization(r *request) {
 // deleteNamespace removes a user or organization and what hangs off it,
 // and keeps its name reserved until the simulated namespace GC runs.
 func (s *Server) deleteNamespace(ns *namespace) {
+	for _, repo := range ns.repos {
+		s.dropRepo(repo)
+	}
 	delete(s.state.namespaces, ns.name)
 	s.reserveName(ns.name)
 	if !ns.isOrg {

@@ -84,7 +84,7 @@ func (s *Server) registryGrantFor(r *request) *registryGrant {
 	if !found {
 		return nil
 	}
-	return s.state.tables().registry.tokens[strings.TrimSpace(tok)]
+	return s.state.registry.tokens[strings.TrimSpace(tok)]
 }
 
 // registryAllowed checks the token for action on the request's repository,
@@ -195,7 +195,7 @@ func (s *Server) registryAuth(r *request) {
 		if n == nil {
 			continue // CREATE_NAMESPACE_ON_PUSH is off by default: no actions
 		}
-		repo := s.state.reposOf(n)[name]
+		repo := n.repos[name]
 		want := map[string]bool{}
 		for _, a := range actions {
 			if a == "*" {
@@ -221,11 +221,11 @@ func (s *Server) registryAuth(r *request) {
 			granted["pull"] = true
 		}
 	}
-	if s.state.tables().registry.tokens == nil {
-		s.state.tables().registry.tokens = map[string]*registryGrant{}
+	if s.state.registry.tokens == nil {
+		s.state.registry.tokens = map[string]*registryGrant{}
 	}
 	tok := randomUpper(48)
-	s.state.tables().registry.tokens[tok] = grant
+	s.state.registry.tokens[tok] = grant
 	writeJSON(r.w, 200, map[string]any{"token": tok})
 }
 
@@ -244,13 +244,13 @@ func (s *Server) startBlobUpload(r *request) {
 		s.storeBlob(r, path, digest, buf.Bytes())
 		return
 	}
-	if s.state.tables().registry.uploads == nil {
-		s.state.tables().registry.uploads = map[string]*blobUpload{}
+	if s.state.registry.uploads == nil {
+		s.state.registry.uploads = map[string]*blobUpload{}
 	}
 	id := randomUUID()
 	up := &blobUpload{repo: path}
 	up.data.Write(buf.Bytes())
-	s.state.tables().registry.uploads[id] = up
+	s.state.registry.uploads[id] = up
 	r.w.Header().Set("Location", "/v2/"+path+"/blobs/uploads/"+id)
 	r.w.Header().Set("Docker-Upload-UUID", id)
 	r.w.Header().Set("Range", "0-0")
@@ -264,7 +264,7 @@ func (s *Server) uploadFor(r *request) *blobUpload {
 	if !r.registryAllowed("push") {
 		return nil
 	}
-	up := s.state.tables().registry.uploads[r.param("upload")]
+	up := s.state.registry.uploads[r.param("upload")]
 	if up == nil || up.repo != r.param("repository") {
 		registryError(r.w, 404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", nil)
 		return nil
@@ -300,7 +300,7 @@ func (s *Server) finishBlobUpload(r *request) {
 		registryError(r.w, 400, "DIGEST_INVALID", "provided digest did not match uploaded content", nil)
 		return
 	}
-	delete(s.state.tables().registry.uploads, r.param("upload"))
+	delete(s.state.registry.uploads, r.param("upload"))
 	s.storeBlob(r, up.repo, digest, up.data.Bytes())
 }
 

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -44,32 +43,6 @@ type repoTag struct {
 	manifest string // digest
 	start    time.Time
 	order    int64 // creation order, for the tag history listing
-}
-
-// repoTables are the repositories and registry data of one state. They are
-// kept beside the state, keyed by it, and guarded by the same Server.mu.
-// Repositories are keyed by their namespace row, so those of a deleted
-// namespace go with it and a namespace re-created under the same name
-// starts empty, as in Quay.
-type repoTables struct {
-	repos    map[*namespace]map[string]*repository
-	registry registryState
-}
-
-var repoTablesByState sync.Map // *state -> *repoTables
-
-func (st *state) tables() *repoTables {
-	v, ok := repoTablesByState.Load(st)
-	if !ok {
-		v, _ = repoTablesByState.LoadOrStore(st, &repoTables{repos: map[*namespace]map[string]*repository{}})
-	}
-	t, _ := v.(*repoTables)
-	return t
-}
-
-// reposOf are the live repositories of a namespace row, by name.
-func (st *state) reposOf(n *namespace) map[string]*repository {
-	return st.tables().repos[n]
 }
 
 // Hooks the repository permissions (permissions.go) use. Each runs with
@@ -148,7 +121,7 @@ func (st *state) repo(ns, name string) *repository {
 	if n == nil {
 		return nil
 	}
-	return st.reposOf(n)[name]
+	return n.repos[name]
 }
 
 // repositoryExists says whether ns/name is a live repository. Callers hold s.mu.
@@ -253,11 +226,10 @@ func (s *Server) createRepo(ns *namespace, name string, description *string, pub
 		public: public, state: "NORMAL",
 		blobs: map[string][]byte{}, manifests: map[string]*manifest{}, tags: map[string]*repoTag{},
 	}
-	t := s.state.tables()
-	if t.repos[ns] == nil {
-		t.repos[ns] = map[string]*repository{}
+	if ns.repos == nil {
+		ns.repos = map[string]*repository{}
 	}
-	t.repos[ns][name] = repo
+	ns.repos[name] = repo
 	for _, h := range repositoryCreateHooks {
 		h(s, ns.name, name, creator)
 	}
@@ -267,7 +239,7 @@ func (s *Server) createRepo(ns *namespace, name string, description *string, pub
 // dropRepo deletes a repository and runs the delete hooks. Callers hold s.mu.
 func (s *Server) dropRepo(repo *repository) {
 	if n := s.state.namespaces[repo.namespace]; n != nil {
-		delete(s.state.reposOf(n), repo.name)
+		delete(n.repos, repo.name)
 	}
 	for _, h := range repositoryDeleteHooks {
 		h(s, repo.namespace, repo.name)
@@ -315,7 +287,7 @@ func (s *Server) createRepository(r *request) {
 	name, _, _ := getString(body, "repository")
 	visibility, _, _ := getString(body, "visibility")
 	description, _, _ := getString(body, "description")
-	if s.state.reposOf(ns)[name] != nil {
+	if ns.repos[name] != nil {
 		r.invalidRequest("Repository already exists")
 		return
 	}
@@ -363,7 +335,7 @@ func (s *Server) listRepositories(r *request) {
 			if nsFilter != "" && n.name != nsFilter {
 				continue
 			}
-			for _, repo := range s.state.reposOf(n) {
+			for _, repo := range n.repos {
 				if r.caller.fullAccess || (public && repo.public) || s.repoRole(r.caller, repo.namespace, repo.name) != "" {
 					visible = append(visible, repo)
 				}
@@ -651,7 +623,7 @@ func (s *Server) Repositories() []string {
 	defer s.mu.Unlock()
 	var out []string
 	for _, n := range s.state.namespaces {
-		for name := range s.state.reposOf(n) {
+		for name := range n.repos {
 			out = append(out, n.name+"/"+name)
 		}
 	}

@@ -58,7 +58,9 @@ func (s *Server) buildRoutes() *router {
 		rt.handle("DELETE", "/api/v1/superuser/users/{username}", s.deleteUser)
 	}
 
+	s.registerRepositoryRoutes(rt)
 	s.registerPermissionRoutes(rt)
+	s.registerRegistryRoutes(rt)
 
 	s.registerLogRoutes(rt)
 

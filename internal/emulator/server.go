@@ -140,8 +140,6 @@ func New(cfg Config) *Server {
 		statuses: map[int]int{},
 	}
 	s.routes = s.buildRoutes()
-	s.registerRepositoryRoutes(s.routes)
-	s.registerRegistryRoutes(s.routes)
 	return s
 }
 

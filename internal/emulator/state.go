@@ -22,6 +22,8 @@ type state struct {
 	registrySize registrySize // superuser.go
 	logs         []*logEntry  // usage logs, oldest first; see logs.go
 
+	registry registryState // blob uploads and registry tokens; see registry.go
+
 	// reserved holds the names of deleted namespaces not yet purged, with
 	// the time the simulated GC purges each (zero: only RunNamespaceGC
 	// does); see namespacegc.go.
@@ -70,6 +72,10 @@ type namespace struct {
 	// Users and organizations: storage quota (quotas.go); dropped with the namespace.
 	quota     *quota
 	usedBytes int64
+
+	// Users and organizations: live repositories by name (repositories.go);
+	// made on first use, dropped with the namespace.
+	repos map[string]*repository
 }
 
 // team is an organization team with its members and pending invitations.
