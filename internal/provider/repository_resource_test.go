@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"testing"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/quaytf/terraform-provider-quay/internal/emulator"
 	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
@@ -315,6 +318,60 @@ func TestAccRepository_organizationForceDestroy(t *testing.T) {
 				Config: orgConfig(true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("quay_organization.test", plancheck.ResourceActionUpdate)},
+				},
+			},
+		},
+	})
+}
+
+// A create whose answer is lost (Quay made the repository, then answered
+// 500) keeps the repository it made: the next plan is empty, nothing is
+// left over and no "already exists" follows.
+func TestAccRepository_lostCreateAnswer(t *testing.T) {
+	em := emulator.New(emulator.DefaultConfig())
+	em.AddUser("admin", "admin@example.com", true)
+	url, hit := lostAnswerServer(t, em, http.MethodPost, "/api/v1/repository")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"quay\" {\n  url   = %q\n  token = %q\n}\n", url, em.IssueToken("admin")) +
+				repositoryConfig("lost", "app", `  description = "kept"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check: func(*terraform.State) error {
+				if !hit.Load() {
+					return fmt.Errorf("the repository POST never came")
+				}
+				if got := em.Repositories(); len(got) != 1 || got[0] != "lost/app" {
+					return fmt.Errorf("repositories: %v", got)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// Without FEATURE_REPO_MIRROR Quay has no call to change a repository's
+// state: the plan refuses one, naming the flag, and leaving state unset
+// works.
+func TestAccRepository_stateWithoutRepoMirror(t *testing.T) {
+	cfg := emulator.DefaultConfig()
+	cfg.Features.RepoMirror = false
+	em := emulator.New(cfg)
+	em.AddUser("admin", "admin@example.com", true)
+	srv := httptest.NewServer(em)
+	t.Cleanup(srv.Close)
+	provider := fmt.Sprintf("provider \"quay\" {\n  url   = %q\n  token = %q\n}\n", srv.URL, em.IssueToken("admin"))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + repositoryConfig("nomirror", "app", `  state = "READ_ONLY"`),
+				ExpectError: wrappedError("FEATURE_REPO_MIRROR turned off"),
+			},
+			{
+				Config: provider + repositoryConfig("nomirror", "app", `  state = "NORMAL"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("quay_repository.test", tfjsonpath.New("state"), knownvalue.StringExact("NORMAL")),
 				},
 			},
 		},
