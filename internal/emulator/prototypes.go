@@ -248,3 +248,16 @@ func (s *Server) Prototypes(org string) []string {
 	}
 	return out
 }
+
+// AllPrototypes lists every default permission as "org/id", for test assertions.
+func (s *Server) AllPrototypes() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, ns := range s.state.namespaces {
+		for _, p := range ns.prototypes {
+			out = append(out, ns.name+"/"+p.id)
+		}
+	}
+	return out
+}
