@@ -217,7 +217,7 @@ func (s *Server) registryAuth(r *request) {
 				granted["push"] = true
 			}
 		}
-		if want["pull"] && repo != nil && (repo.public || c.superuser || s.repoRole(c, ns, name) != "") {
+		if want["pull"] && repo != nil && (repo.public || c.fullAccess || s.repoRole(c, ns, name) != "") {
 			granted["pull"] = true
 		}
 	}

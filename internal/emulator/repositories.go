@@ -205,7 +205,7 @@ func (r *request) repoForAccess(need string) (*repository, bool) {
 	repo := s.state.repo(ns, name)
 	c := r.caller
 	allowed := c.fullAccess || repoRoleRank[s.repoRole(c, ns, name)] >= repoRoleRank[need]
-	if need == "read" && (c.superuser || (repo != nil && repo.public)) {
+	if need == "read" && repo != nil && repo.public {
 		allowed = true
 	}
 	if !allowed {

@@ -208,3 +208,16 @@ func TestRepositoryRoutesPreferFixedSegments(t *testing.T) {
 		t.Fatalf("counts: %v", c)
 	}
 }
+
+// A superuser without FEATURE_SUPERUSERS_FULL_ACCESS has no rights on
+// other users' private repositories (require_repo_read lets superusers
+// through only with full access).
+func TestRepositorySuperuserWithoutFullAccess(t *testing.T) {
+	e := newOrgTestEnv(t, func(c *Config) { c.Features.SuperusersFullAccess = false })
+	e.call(t, "POST", "/api/v1/organization/", e.alice, map[string]any{"name": "acme"})
+	e.call(t, "POST", "/api/v1/repository", e.alice, map[string]any{"namespace": "acme", "repository": "app", "visibility": "private", "description": ""})
+	expectProblem(t, e.call(t, "GET", "/api/v1/repository/acme/app", e.admin, nil), 403, "insufficient_scope", "Unauthorized")
+	expectProblem(t, e.call(t, "DELETE", "/api/v1/repository/acme/app", e.admin, nil), 403, "insufficient_scope", "Unauthorized")
+	expectProblem(t, e.call(t, "POST", "/api/v1/repository", e.admin, map[string]any{"namespace": "acme", "repository": "x", "visibility": "private", "description": ""}),
+		403, "insufficient_scope", "Unauthorized")
+}
