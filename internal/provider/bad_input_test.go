@@ -220,6 +220,58 @@ var badInputCorpus = []badInput{
   name            = "ci"
   application_uri = "ci.example.com"
 }`, `must be an absolute http or https URL`},
+	{"default permission role", "role", `resource "quay_default_permission" "x" {
+  organization  = "platform"
+  delegate_team = "builders"
+  role          = "owner"
+}`, `value must be one of`},
+	{"default permission team name", "delegate_team", `resource "quay_default_permission" "x" {
+  organization  = "platform"
+  delegate_team = "Builders"
+  role          = "read"
+}`, `must be a valid Quay team name`},
+	{"default permission delegate user", "delegate_username", `resource "quay_default_permission" "x" {
+  organization      = "platform"
+  delegate_username = "ci bot"
+  role              = "read"
+}`, `must be a Quay user name`},
+	{"default permission activating user", "activating_username", `resource "quay_default_permission" "x" {
+  organization        = "platform"
+  delegate_team       = "builders"
+  activating_username = "CI"
+  role                = "read"
+}`, `must be a Quay user name`},
+	{"default permissions organization", "organization", `data "quay_default_permissions" "x" { organization = "Platform" }`, `must be a valid Quay organization name`},
+	{"repository permission repository", "repository", `resource "quay_repository_permission" "x" {
+  repository = "platform"
+  team       = "builders"
+  role       = "read"
+}`, `must be a repository as namespace/name`},
+	{"repository permission role", "role", `resource "quay_repository_permission" "x" {
+  repository = "platform/app"
+  team       = "builders"
+  role       = "pull"
+}`, `value must be one of`},
+	{"repository permission team", "team", `resource "quay_repository_permission" "x" {
+  repository = "platform/app"
+  team       = "-builders"
+  role       = "read"
+}`, `must be a valid Quay team name`},
+	{"repository permission robot name", "username", `resource "quay_repository_permission" "x" {
+  repository = "platform/app"
+  username   = "platform+"
+  role       = "read"
+}`, `must be a Quay user name`},
+	{"repository permissions repository", "repository", `resource "quay_repository_permissions" "x" { repository = "platform/App" }`, `must be a repository as namespace/name`},
+	{"repository permissions team role", "teams", `resource "quay_repository_permissions" "x" {
+  repository = "platform/app"
+  teams      = { builders = "pull" }
+}`, `value must be one of`},
+	{"repository permissions user name", "users", `resource "quay_repository_permissions" "x" {
+  repository = "platform/app"
+  users      = { "CI" = "read" }
+}`, `must be a Quay user name`},
+	{"repository permissions data source repository", "repository", `data "quay_repository_permissions" "x" { repository = "app" }`, `must be a repository as namespace/name`},
 	{"provider URL without scheme", "url", `provider "quay" { url = "quay.example.com" }
 data "quay_organization" "x" { name = "platform" }`, `it needs a scheme`},
 	{"provider timeout zero", "request_timeout_seconds", `provider "quay" { request_timeout_seconds = 0 }

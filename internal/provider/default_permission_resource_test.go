@@ -308,49 +308,47 @@ resource "quay_default_permission" "x" {
 	})
 }
 
-// Bad input fails at plan, before any request.
-func TestAccDefaultPermission_badInput(t *testing.T) {
-	cases := []struct{ body, want string }{
-		{`delegate_team = "builders"
-  delegate_username = "dev"`, `Invalid Attribute Combination`},
-		{``, `Missing Attribute Configuration`},
-		{`delegate_team = "builders"
-  role_override = 1`, `Unsupported argument`},
-		{`delegate_team = "Builders"`, `must be a valid Quay team name`},
-		{`delegate_username = "Dev"`, `must be a Quay user name, or a robot's full name`},
-		{`delegate_username = "acme+"`, `must be a Quay user name, or a robot's full name`},
-		{`delegate_username = "other+bot"`, `Robot "other\+bot" belongs to namespace "other"`},
-		{`delegate_team = "builders"
-  activating_username = "other+bot"`, `Quay grants robots only in their own namespace`},
-	}
+// planCase is a configuration that must fail at plan with want.
+type planCase struct{ config, want string }
+
+// planFailsWithoutRequests plans each case against an emulator of its own
+// and checks that none of them made a single request.
+func planFailsWithoutRequests(t *testing.T, cases []planCase) {
+	t.Helper()
 	emu := emulator.New(emulator.DefaultConfig())
 	emu.AddUser("admin", "admin@example.com", true)
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
 	providerBlock := fmt.Sprintf("provider \"quay\" {\n  url   = %q\n  token = %q\n}\n", srv.URL, emu.IssueToken("admin"))
-	role := `role = "read"`
-	for i, tc := range append(cases, struct{ body, want string }{`delegate_team = "builders"`, `value must be one of`}) {
-		if i == len(cases) {
-			role = `role = "owner"`
-		}
+	for _, tc := range cases {
 		t.Run(tc.want, func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: providerBlock + fmt.Sprintf(`resource "quay_default_permission" "x" {
-  organization = "acme"
-  %s
-  %s
-}`, role, tc.body),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
+				Steps:                    []resource.TestStep{{Config: providerBlock + tc.config, PlanOnly: true, ExpectError: regexp.MustCompile(tc.want)}},
 			})
 		})
 	}
 	if n := len(emu.Counts()); n != 0 {
 		t.Errorf("rejecting bad input called Quay: %v", emu.Counts())
 	}
+}
+
+// Bad input fails at plan, before any request.
+func TestAccDefaultPermission_badInput(t *testing.T) {
+	block := func(body string) string {
+		return "resource \"quay_default_permission\" \"x\" {\n  organization = \"acme\"\n  " + body + "\n}"
+	}
+	planFailsWithoutRequests(t, []planCase{
+		{block("role = \"read\"\n  delegate_team = \"builders\"\n  delegate_username = \"dev\""), `Invalid Attribute Combination`},
+		{block("role = \"read\""), `Missing Attribute Configuration`},
+		{block("role = \"read\"\n  delegate_team = \"builders\"\n  role_override = 1"), `Unsupported argument`},
+		{block("role = \"owner\"\n  delegate_team = \"builders\""), `value must be one of`},
+		{block("role = \"read\"\n  delegate_team = \"Builders\""), `must be a valid Quay team name`},
+		{block("role = \"read\"\n  delegate_username = \"Dev\""), `must be a Quay user name, or a robot's full name`},
+		{block("role = \"read\"\n  delegate_username = \"acme+\""), `must be a Quay user name, or a robot's full name`},
+		{block("role = \"read\"\n  delegate_username = \"other+bot\""), `Robot "other\+bot" belongs to namespace "other"`},
+		{block("role = \"read\"\n  delegate_team = \"builders\"\n  activating_username = \"other+bot\""), `Quay grants robots only in their own namespace`},
+	})
 }
 
 func TestAccDefaultPermissionsDataSource(t *testing.T) {

@@ -224,6 +224,8 @@ func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewServiceKeyResource,
 		NewRepositoryResource,
 		NewDefaultPermissionResource,
+		NewRepositoryPermissionResource,
+		NewRepositoryPermissionsResource,
 	}
 }
 
@@ -246,6 +248,7 @@ func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewRepositoryDataSource,
 		NewRepositoriesDataSource,
 		NewDefaultPermissionsDataSource,
+		NewRepositoryPermissionsDataSource,
 	}
 }
 

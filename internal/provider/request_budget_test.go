@@ -80,6 +80,26 @@ resource "quay_repository" "r" {
   name        = "app"
   description = %q
 }
+resource "quay_repository_permission" "t" {
+  repository = "budget/${quay_repository.r.name}"
+  team       = quay_team.b.name
+  role       = %[7]q
+}
+resource "quay_repository_permission" "u" {
+  repository = "budget/${quay_repository.r.name}"
+  username   = quay_org_member.m.username
+  role       = %[7]q
+}
+# Made after the default permission, so it always starts with its grant.
+resource "quay_repository" "r2" {
+  namespace  = quay_organization.o.name
+  name       = "lib"
+  depends_on = [quay_default_permission.d]
+}
+resource "quay_repository_permissions" "all" {
+  repository = "budget/${quay_repository.r2.name}"
+  teams      = { (quay_team.b.name) = %[7]q }
+}
 `, exp, desc, email, teams, desc, size, role, desc)
 	}
 
@@ -98,10 +118,16 @@ resource "quay_repository" "r" {
 		proto     = protos + "/{prototypeid}"
 		repos     = "/api/v1/repository"
 		repo      = repos + "/{repository}"
+		userPerms = repo + "/permissions/user/"
+		teamPerms = repo + "/permissions/team/"
+		userPerm  = userPerms + "{username}"
+		teamPerm  = teamPerms + "{teamname}"
 	)
 	// The refresh before an update or destroy: one GET per resource (the
-	// two teams are read from their organization, as Quay has no team GET).
-	refresh := map[string]int{"GET " + org: 3, "GET " + user: 1, "GET " + member: 1, "GET " + app: 1, "GET " + quotas: 1, "GET " + protos: 1, "GET " + repo: 1}
+	// two teams are read from their organization, as Quay has no team GET;
+	// the authoritative permissions are the two lists of their repository).
+	refresh := map[string]int{"GET " + org: 3, "GET " + user: 1, "GET " + member: 1, "GET " + app: 1, "GET " + quotas: 1, "GET " + protos: 1, "GET " + repo: 2,
+		"GET " + teamPerm: 1, "GET " + userPerm: 1, "GET " + userPerms: 1, "GET " + teamPerms: 1}
 	plus := func(a, b map[string]int) map[string]int {
 		out := maps.Clone(a)
 		for k, v := range b {
@@ -118,7 +144,12 @@ resource "quay_repository" "r" {
 		"GET " + apps: 1, "POST " + apps: 1, // the list before the create tells an application made by a lost answer from older ones
 		"POST " + quotas: 1, "GET " + quotas: 1, // the create answers without an id
 		"GET " + protos: 1, "POST " + protos: 1, // Quay accepts duplicates: the list before the create refuses a copy and tells one made by a lost answer
-		"GET " + repo: 2, "POST " + repos: 1, // the GET before the create refuses a repository made outside Terraform; the create answers without the repository view
+		"GET " + repo: 4, "POST " + repos: 2, // the GET before the create refuses a repository made outside Terraform; the create answers without the repository view
+		"GET " + teamPerm: 1, "GET " + userPerm: 1, "PUT " + userPerm: 1, // Quay's grant PUT is an upsert: the GET makes sure no grant is taken over; the PUT's answer is the read-back
+		"PUT " + teamPerm: 2, // one for the team grant, one for the authoritative permissions
+		// The authoritative permissions: both lists first; the creator's admin
+		// and the default permission's grant are removed.
+		"GET " + userPerms: 1, "GET " + teamPerms: 1, "DELETE " + userPerm: 1, "DELETE " + teamPerm: 1,
 	}
 	phases := []struct {
 		name string
@@ -136,10 +167,12 @@ resource "quay_repository" "r" {
 			"PUT " + quotaByID: 1,
 			"PUT " + proto:     1,
 			"PUT " + repo:      1, "GET " + repo: 1, // the description PUT answers {"success": true}
+			"PUT " + teamPerm: 2, "PUT " + userPerm: 1,
 		})},
 		{"destroy", []string{"destroy", "-auto-approve"}, config(true), plus(refresh, map[string]int{
 			"DELETE " + org: 1, "DELETE " + team: 2, "DELETE " + member: 1, "DELETE " + app: 1, "DELETE " + quotaByID: 1, "DELETE " + proto: 1,
-			"GET " + repo + "/tag/": 1, "DELETE " + repo: 1, "GET " + repo: 1, "GET " + repos: 1, // force_destroy: the repository's tags and the organization's repositories are counted first; the deletion is confirmed
+			"GET " + repo + "/tag/": 2, "DELETE " + repo: 2, "GET " + repo: 2, "GET " + repos: 1, // force_destroy: the repository's tags and the organization's repositories are counted first; the deletion is confirmed
+			"DELETE " + teamPerm: 2, "DELETE " + userPerm: 1,
 			"DELETE " + user: 1, "GET " + user: 1, // Quay answers 204 but keeps a disabled user, so the delete is checked
 		})},
 		{"re-create", []string{"apply", "-auto-approve"}, config(false), plus(create, map[string]int{

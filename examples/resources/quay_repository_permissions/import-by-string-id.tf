@@ -1,0 +1,4 @@
+import {
+  to = quay_repository_permissions.app
+  id = "platform/app"
+}
