@@ -34,6 +34,19 @@ resource "quay_org_member" "alice" {
   teams        = [quay_team.builders.name]
 }
 
+resource "quay_repository" "app" {
+  namespace   = quay_organization.platform.name
+  name        = "app"
+  description = "The application image"
+}
+
+# The builders team may push to platform/app.
+resource "quay_repository_permission" "builders" {
+  repository = "${quay_repository.app.namespace}/${quay_repository.app.name}"
+  team       = quay_team.builders.name
+  role       = "write"
+}
+
 data "quay_organization" "platform" {
   name       = quay_organization.platform.name
   depends_on = [quay_team.builders]
@@ -45,4 +58,8 @@ output "platform_teams" {
 
 output "alice_teams" {
   value = quay_org_member.alice.teams
+}
+
+output "app_builders_role" {
+  value = quay_repository_permission.builders.role
 }
