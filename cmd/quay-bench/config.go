@@ -6,8 +6,8 @@ import (
 )
 
 // generate writes a realistic configuration of n resources: organizations,
-// each with teams, users who are members, an OAuth application and a
-// quota, in that proportion. With changed, every tenth resource gets an
+// each with teams, users who are members, an OAuth application, a quota
+// and a repository with a team grant and a user grant, in that proportion. With changed, every tenth resource gets an
 // in-place update.
 func generate(prefix string, n int, changed bool) string {
 	var b strings.Builder
@@ -56,6 +56,18 @@ func generate(prefix string, n int, changed bool) string {
 			size = "20 GiB"
 		}
 		add(fmt.Sprintf("resource \"quay_quota\" \"q%d\" {\n  namespace = quay_organization.o%d.name\n  limit     = %q\n}\n", unit, unit, size))
+		add(fmt.Sprintf("resource \"quay_repository\" \"r%d\" {\n  namespace = quay_organization.o%d.name\n  name      = \"app\"\n}\n", unit, unit))
+		repo := fmt.Sprintf("\"${quay_repository.r%d.namespace}/${quay_repository.r%d.name}\"", unit, unit)
+		role := "write"
+		if pick() {
+			role = "admin"
+		}
+		add(fmt.Sprintf("resource \"quay_repository_permission\" \"rt%d\" {\n  repository = %s\n  team       = quay_team.t%d_0.name\n  role       = %q\n}\n", unit, repo, unit, role))
+		role = "read"
+		if pick() {
+			role = "write"
+		}
+		add(fmt.Sprintf("resource \"quay_repository_permission\" \"ru%d\" {\n  repository = %s\n  username   = quay_org_member.m%d_0.username\n  role       = %q\n}\n", unit, repo, unit, role))
 	}
 	return b.String()
 }
