@@ -345,3 +345,24 @@ func (s *Server) RepositoryGrants(ns, name string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// AllRepositoryGrants lists every permission row as
+// "namespace/repository/user:name=role" or ".../team:name=role", for test
+// assertions.
+func (s *Server) AllRepositoryGrants() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, ns := range s.state.namespaces {
+		for repo, g := range ns.repoGrants {
+			for u, role := range g.users {
+				out = append(out, ns.name+"/"+repo+"/user:"+u+"="+role)
+			}
+			for t, role := range g.teams {
+				out = append(out, ns.name+"/"+repo+"/team:"+t+"="+role)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
