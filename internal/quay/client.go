@@ -189,6 +189,9 @@ type call struct {
 	// answers 403 rather than 404 once the org is gone (§20.5), so a 403
 	// is checked against GET /organization/{org}.
 	orgScope string
+	// idempotent marks a POST that Quay may repeat without harm (it sets a
+	// value rather than adding an object): it is retried as a PUT is.
+	idempotent bool
 }
 
 // do sends the call, retrying as the method allows, and decodes the answer.
@@ -221,7 +224,11 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			}
 			return fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
 		}
-		if attempt < c.retry.MaxRetries && retryable(cl.method, status, err) {
+		retryMethod := cl.method
+		if cl.idempotent {
+			retryMethod = http.MethodPut
+		}
+		if attempt < c.retry.MaxRetries && retryable(retryMethod, status, err) {
 			wait := c.backoff(attempt, header)
 			c.log(ctx, "retrying Quay request", map[string]any{"method": cl.method, "path": cl.path, "status": status, "error": errString(err), "wait": wait.String(), "attempt": attempt + 1})
 			t := time.NewTimer(wait)

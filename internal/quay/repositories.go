@@ -155,12 +155,13 @@ type successAnswer struct {
 	Success bool `json:"success"`
 }
 
-// ChangeRepositoryVisibility sets "public" or "private". Quay answers a
-// missing repository with 200 and a null body; that comes back NotFound.
+// ChangeRepositoryVisibility sets "public" or "private"; the POST only sets
+// a value, so it is retried like a PUT. Quay answers a missing repository
+// with 200 and a null body; that comes back NotFound.
 func (c *Client) ChangeRepositoryVisibility(ctx context.Context, namespace, name, visibility string) error {
 	var out *successAnswer
 	path := repositoryPath(namespace, name) + "/changevisibility"
-	if err := c.do(ctx, call{endpoint: "ChangeRepositoryVisibility", method: http.MethodPost, path: path, body: map[string]string{"visibility": visibility}, out: &out}); err != nil {
+	if err := c.do(ctx, call{endpoint: "ChangeRepositoryVisibility", method: http.MethodPost, path: path, body: map[string]string{"visibility": visibility}, out: &out, idempotent: true}); err != nil {
 		return err
 	}
 	if out == nil {
