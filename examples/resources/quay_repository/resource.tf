@@ -9,7 +9,8 @@ resource "quay_repository" "app" {
   description = "Images of the *app* service, built by CI."
 }
 
-# A nested name, read-only: pulls only, for everybody.
+# A nested name, read-only: pulls only, for everybody (setting a state
+# needs FEATURE_REPO_MIRROR on the server).
 resource "quay_repository" "archive" {
   namespace = quay_organization.platform.name
   name      = "archive/app-2023"
