@@ -242,6 +242,46 @@ var badInputCorpus = []badInput{
   role                = "read"
 }`, `must be a Quay user name`},
 	{"default permissions organization", "organization", `data "quay_default_permissions" "x" { organization = "Platform" }`, `must be a valid Quay organization name`},
+	{"repository name uppercase", "name", `resource "quay_repository" "x" {
+  namespace = "platform"
+  name      = "App"
+}`, `must be lowercase letters`},
+	{"repository name empty segment", "name", `resource "quay_repository" "x" {
+  namespace = "platform"
+  name      = "team//app"
+}`, `must be lowercase letters`},
+	{"repository name separator start", "name", `resource "quay_repository" "x" {
+  namespace = "platform"
+  name      = "-app"
+}`, `must be lowercase letters`},
+	{"repository name too long", "name", `resource "quay_repository" "x" {
+  namespace = "platform"
+  name      = "` + strings.Repeat("a", 256) + `"
+}`, `string length must be between 1 and 255`},
+	{"repository namespace", "namespace", `resource "quay_repository" "x" {
+  namespace = "Platform"
+  name      = "app"
+}`, `must be a valid Quay namespace name`},
+	{"repository visibility", "visibility", `resource "quay_repository" "x" {
+  namespace  = "platform"
+  name       = "app"
+  visibility = "internal"
+}`, `value must be one of`},
+	{"repository state mirror", "state", `resource "quay_repository" "x" {
+  namespace = "platform"
+  name      = "app"
+  state     = "MIRROR"
+}`, `State MIRROR is set by mirroring`},
+	{"repository state unknown", "state", `resource "quay_repository" "x" {
+  namespace = "platform"
+  name      = "app"
+  state     = "ARCHIVED"
+}`, `value must be one of`},
+	{"repository data source name", "name", `data "quay_repository" "x" {
+  namespace = "platform"
+  name      = "App"
+}`, `must be lowercase letters`},
+	{"repositories data source without a filter", "namespace", `data "quay_repositories" "x" {}`, `A filter is required`},
 	{"repository permission repository", "repository", `resource "quay_repository_permission" "x" {
   repository = "platform"
   team       = "builders"
