@@ -73,6 +73,11 @@ var soakKinds = []soakKind{
 		quayKeys: func(emu *emulator.Server) []string { return emu.ServiceKeys() },
 	},
 	{
+		typ:      "quay_repository",
+		stateKey: func(v map[string]any) string { return str(v["namespace"]) + "/" + str(v["name"]) },
+		quayKeys: func(emu *emulator.Server) []string { return emu.Repositories() },
+	},
+	{
 		typ:      "quay_user",
 		stateKey: func(v map[string]any) string { return str(v["username"]) },
 		quayKeys: func(emu *emulator.Server) []string { return emu.Users() },
@@ -168,6 +173,20 @@ resource "quay_org_member" "m%d" {
   metadata   = %s
 }
 `, i, prefix, i, i, cycle, 1+cycle%9, metadata)
+	}
+	// Repositories in the third organization: one comes and goes, the
+	// others change visibility, description and state.
+	visibilities := []string{"private", "public"}
+	states := []string{"NORMAL", "READ_ONLY"}
+	for i := 0; i < 2+cycle%2; i++ {
+		fmt.Fprintf(&b, `resource "quay_repository" "r%d" {
+  namespace   = quay_organization.o3.name
+  name        = "repo%d/app"
+  visibility  = %q
+  description = "cycle %d"
+  state       = %q
+}
+`, i, i, visibilities[(i+cycle)%2], cycle, states[(i+cycle/2)%2])
 	}
 	upstreams := []string{"quay.io", "docker.io/library", "ghcr.io"}
 	fmt.Fprintf(&b, `resource "quay_proxy_cache" "p" {
