@@ -377,3 +377,36 @@ func TestAccRepository_stateWithoutRepoMirror(t *testing.T) {
 		},
 	})
 }
+
+// A repository in the token's own user namespace.
+func TestAccRepository_userNamespace(t *testing.T) {
+	user := testCurrentUser(t)
+	name := acctest.RandomWithPrefix("tfacc")
+	config := fmt.Sprintf(`resource "quay_repository" "test" {
+  namespace  = %q
+  name       = %q
+  visibility = "public"
+}`, user, name)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckRepositoryDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					r, err := testClient(t).GetRepository(context.Background(), user, name, false)
+					if err != nil {
+						return err
+					}
+					if r.IsOrganization || !r.IsPublic || !r.CanAdmin {
+						return fmt.Errorf("repository in Quay: %+v", r)
+					}
+					return nil
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{ResourceName: "quay_repository.test", ImportState: true, ImportStateId: user + "/" + name, ImportStateVerify: true, ImportStateVerifyIdentifierAttribute: "name"},
+		},
+	})
+}
