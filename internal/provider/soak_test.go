@@ -78,6 +78,31 @@ var soakKinds = []soakKind{
 		quayKeys: func(emu *emulator.Server) []string { return emu.Repositories() },
 	},
 	{
+		// Quay accepts identical default permissions: a duplicate shows here.
+		typ:      "quay_default_permission",
+		stateKey: func(v map[string]any) string { return str(v["organization"]) + "/" + str(v["id"]) },
+		quayKeys: func(emu *emulator.Server) []string { return emu.AllPrototypes() },
+	},
+	{
+		typ: "quay_repository_permission",
+		stateKey: func(v map[string]any) string {
+			if t := str(v["team"]); t != "" {
+				return str(v["repository"]) + "/team:" + t + "=" + str(v["role"])
+			}
+			return str(v["repository"]) + "/user:" + str(v["username"]) + "=" + str(v["role"])
+		},
+		// The token's user gets admin on every repository it creates.
+		quayKeys: func(emu *emulator.Server) []string {
+			var out []string
+			for _, k := range emu.AllRepositoryGrants() {
+				if !strings.Contains(k, "/user:admin=") {
+					out = append(out, k)
+				}
+			}
+			return out
+		},
+	},
+	{
 		typ:      "quay_user",
 		stateKey: func(v map[string]any) string { return str(v["username"]) },
 		quayKeys: func(emu *emulator.Server) []string { return emu.Users() },
@@ -187,6 +212,33 @@ resource "quay_org_member" "m%d" {
   state       = %q
 }
 `, i, i, visibilities[(i+cycle)%2], cycle, states[(i+cycle/2)%2])
+	}
+	// Default permissions whose roles change; the second is replaced every
+	// other cycle (its activating user comes and goes).
+	activating := ""
+	if cycle%2 == 1 {
+		activating = "\n  activating_username = quay_user.u1.username"
+	}
+	fmt.Fprintf(&b, `resource "quay_default_permission" "d0" {
+  organization  = quay_organization.o0.name
+  delegate_team = quay_team.t0.name
+  role          = %q
+}
+resource "quay_default_permission" "d1" {
+  organization      = quay_organization.o0.name
+  delegate_username = quay_user.u0.username
+  role              = %q%s
+}
+`, repositoryRoleValues[cycle%3], repositoryRoleValues[(cycle+1)%3], activating)
+	// Grants on those repositories: roles change, and the grant on the
+	// repository that comes and goes goes with it.
+	for i := 0; i < 2+cycle%2; i++ {
+		fmt.Fprintf(&b, `resource "quay_repository_permission" "g%d" {
+  repository = "${quay_repository.r%d.namespace}/${quay_repository.r%d.name}"
+  username   = quay_user.u%d.username
+  role       = %q
+}
+`, i, i, i, i, repositoryRoleValues[(i+cycle)%3])
 	}
 	upstreams := []string{"quay.io", "docker.io/library", "ghcr.io"}
 	fmt.Fprintf(&b, `resource "quay_proxy_cache" "p" {
