@@ -327,7 +327,7 @@ func (r *defaultPermissionResource) Delete(ctx context.Context, req resource.Del
 }
 
 func (r *defaultPermissionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTwoPart(ctx, req, resp, "organization", "id", "organization/id")
+	importOrgChild(ctx, req, resp, "id", "organization/id")
 }
 
 // prototypeToModel copies a default permission as Quay shows it into m.

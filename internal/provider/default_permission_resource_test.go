@@ -119,8 +119,8 @@ func TestAccDefaultPermission_lifecycle(t *testing.T) {
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
-			{ResourceName: team, ImportState: true, ImportStateIdFunc: importID(team, "organization", "id"), ImportStateVerify: true, ImportStateVerifyIdentifierAttribute: "id"},
-			{ResourceName: user, ImportState: true, ImportStateIdFunc: importID(user, "organization", "id"), ImportStateVerify: true, ImportStateVerifyIdentifierAttribute: "id"},
+			{ResourceName: team, ImportState: true, ImportStateIdFunc: orgImportID(team, "id"), ImportStateVerify: true, ImportStateVerifyIdentifierAttribute: "id"},
+			{ResourceName: user, ImportState: true, ImportStateIdFunc: orgImportID(user, "id"), ImportStateVerify: true, ImportStateVerifyIdentifierAttribute: "id"},
 			{
 				// The role changes in place; the id stays.
 				Config: defaultPermissionFixture(org) + teamDefaultPermission("admin") + userDefaultPermission,
@@ -202,7 +202,7 @@ func TestAccDefaultPermission_identity(t *testing.T) {
 				statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
 			}},
 			{ResourceName: addr, Config: config, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
-			{ResourceName: addr, Config: config, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateIdFunc: importID(addr, "organization", "id")},
+			{ResourceName: addr, Config: config, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateIdFunc: orgImportID(addr, "id")},
 		},
 	})
 }

@@ -147,7 +147,7 @@ func TestAccIdentity_oauthApplication(t *testing.T) {
 				statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("organization")),
 			}},
 			{ResourceName: addr, Config: config, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
-			{ResourceName: addr, Config: config, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateIdFunc: importID(addr, "organization", "client_id")},
+			{ResourceName: addr, Config: config, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateIdFunc: orgImportID(addr, "client_id")},
 		},
 	})
 }

@@ -272,7 +272,7 @@ func (r *oauthApplicationResource) Delete(ctx context.Context, req resource.Dele
 }
 
 func (r *oauthApplicationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTwoPart(ctx, req, resp, "organization", "client_id", "organization/client_id")
+	importOrgChild(ctx, req, resp, "client_id", "organization/client_id")
 }
 
 func applicationToModel(a *quay.Application, m *oauthApplicationModel) {

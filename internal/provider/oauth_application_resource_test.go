@@ -168,7 +168,7 @@ func TestAccOAuthApplication_lifecycle(t *testing.T) {
 			{
 				ResourceName:                         addr,
 				ImportState:                          true,
-				ImportStateIdFunc:                    importID(addr, "organization", "client_id"),
+				ImportStateIdFunc:                    orgImportID(addr, "client_id"),
 				ImportStateVerify:                    true,
 				ImportStateVerifyIdentifierAttribute: "client_id",
 			},
@@ -242,14 +242,14 @@ func TestAccOAuthApplication_lifecycle(t *testing.T) {
 	})
 }
 
-// importID builds "a/b" import IDs from two state attributes.
-func importID(addr, a, b string) resource.ImportStateIdFunc {
+// orgImportID builds "organization/<attr>" import IDs from the state.
+func orgImportID(addr, attr string) resource.ImportStateIdFunc {
 	return func(s *terraform.State) (string, error) {
 		rs, ok := s.RootModule().Resources[addr]
 		if !ok {
 			return "", fmt.Errorf("%s not in state", addr)
 		}
-		return rs.Primary.Attributes[a] + "/" + rs.Primary.Attributes[b], nil
+		return rs.Primary.Attributes["organization"] + "/" + rs.Primary.Attributes[attr], nil
 	}
 }
 

@@ -378,7 +378,7 @@ func (r *orgMemberResource) Delete(ctx context.Context, req resource.DeleteReque
 }
 
 func (r *orgMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTwoPart(ctx, req, resp, "organization", "username", "organization/username")
+	importOrgChild(ctx, req, resp, "username", "organization/username")
 }
 
 func setOrgMemberIdentity(ctx context.Context, org, user string, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {

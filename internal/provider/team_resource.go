@@ -331,7 +331,7 @@ func (r *teamResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 }
 
 func (r *teamResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTwoPart(ctx, req, resp, "organization", "name", "organization/team")
+	importOrgChild(ctx, req, resp, "name", "organization/team")
 }
 
 func setTeamIdentity(ctx context.Context, org, name string, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
@@ -341,9 +341,11 @@ func setTeamIdentity(ctx context.Context, org, name string, identity *tfsdk.Reso
 	diags.Append(identity.Set(ctx, teamIdentityModel{Organization: types.StringValue(org), Name: types.StringValue(name)})...)
 }
 
-// importTwoPart imports a resource keyed by two attributes, from an ID of
-// the form "first/second" or from a resource identity with the same keys.
-func importTwoPart(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, first, second, format string) {
+// importOrgChild imports a resource keyed by its organization and one more
+// attribute, from an ID of the form "organization/second" or from a
+// resource identity with the same keys.
+func importOrgChild(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, second, format string) {
+	const first = "organization"
 	var a, b string
 	if req.ID != "" {
 		parts := strings.Split(req.ID, "/")
