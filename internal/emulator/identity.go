@@ -183,6 +183,7 @@ func (s *Server) getConfig(r *request) {
 		"CHANGE_TAG_EXPIRATION":  f.ChangeTagExpiration,
 		"ANONYMOUS_ACCESS":       f.AnonymousAccess,
 		"REPO_MIRROR":            f.RepoMirror,
+		"BUILD_SUPPORT":          f.BuildSupport,
 	}
 	opts := make([]string, 0, len(s.cfg.TagExpirationOptions))
 	for _, o := range s.cfg.TagExpirationOptions {

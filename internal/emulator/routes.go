@@ -61,6 +61,7 @@ func (s *Server) buildRoutes() *router {
 	s.registerRepositoryRoutes(rt)
 	s.registerPermissionRoutes(rt)
 	s.registerRegistryRoutes(rt)
+	s.registerBuildRoutes(rt)
 
 	s.registerLogRoutes(rt)
 
@@ -71,6 +72,7 @@ func (s *Server) buildRoutes() *router {
 		s.registerServiceKeyRoutes(rt)
 		s.registerSuperuserRoutes(rt)
 		s.registerSuperuserLogRoutes(rt)
+		s.registerSuperuserBuildRoutes(rt)
 	}
 
 	return rt

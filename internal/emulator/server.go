@@ -28,6 +28,7 @@ type Features struct {
 	ChangeTagExpiration  bool // FEATURE_CHANGE_TAG_EXPIRATION
 	AnonymousAccess      bool // FEATURE_ANONYMOUS_ACCESS
 	RepoMirror           bool // FEATURE_REPO_MIRROR: repository mirroring and PUT .../changestate
+	BuildSupport         bool // FEATURE_BUILD_SUPPORT: reported in /config; Quay's build API does not check it
 }
 
 // TestInstallFeatures is the flag set of the Quay install the acceptance
@@ -46,6 +47,7 @@ func TestInstallFeatures() Features {
 		ChangeTagExpiration:  true,
 		AnonymousAccess:      true,
 		RepoMirror:           true,
+		BuildSupport:         true, // Quay's default (config.py)
 	}
 }
 

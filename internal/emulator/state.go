@@ -19,8 +19,9 @@ type state struct {
 
 	serviceKeys map[string]*serviceKey // by kid; see servicekeys.go
 
-	registrySize registrySize // superuser.go
-	logs         []*logEntry  // usage logs, oldest first; see logs.go
+	registrySize registrySize      // superuser.go
+	builds       map[string]*build // by UUID; see builds.go
+	logs         []*logEntry       // usage logs, oldest first; see logs.go
 
 	registry registryState // blob uploads and registry tokens; see registry.go
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -170,6 +171,7 @@ func TestAccSuperuserDataSources_notSuperuser(t *testing.T) {
 		`data "quay_organizations" "x" {}`,
 		`data "quay_registry_size" "x" {}`,
 		`data "quay_usage_logs" "x" {}`,
+		`data "quay_build" "x" { uuid = "00000000-0000-4000-8000-000000000000" }`,
 	} {
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -204,6 +206,9 @@ func TestAccSuperuserDataSources_badInput(t *testing.T) {
 		{`data "quay_usage_logs" "x" { organization = "Not Valid" }`, `must be a valid Quay organization name`},
 		{`data "quay_usage_logs" "x" { repository = "acme" }`, `must be <namespace>/<name>`},
 		{`data "quay_usage_logs" "x" { kind = "" }`, `string length must be at least 1`},
+		{`data "quay_build" "x" { uuid = "not-a-uuid" }`, `must be a build UUID`},
+		{`data "quay_build" "x" { uuid = "4E3A6E0C-5D6B-4F3A-9C1E-2B7D8F9A0C1D" }`, `must be a build UUID`},
+		{`data "quay_build" "x" { uuid = "../users/admin" }`, `must be a build UUID`},
 	}
 	for _, tc := range cases {
 		resource.UnitTest(t, resource.TestCase{
@@ -219,23 +224,48 @@ func TestAccSuperuserDataSources_badInput(t *testing.T) {
 }
 
 // TestAccSuperuserDataSourceExamples reads the examples of the superuser
-// data sources as written, on an empty emulator of their own.
+// data sources as written, on an empty emulator of their own. The
+// quay_build example needs a build: one is requested first, and its UUID
+// given as the example's variable, as a user would pass it.
 func TestAccSuperuserDataSourceExamples(t *testing.T) {
 	requireAcc(t)
-	for _, typ := range []string{"quay_organizations", "quay_registry_size", "quay_usage_logs"} {
+	for _, typ := range []string{"quay_organizations", "quay_registry_size", "quay_usage_logs", "quay_build"} {
 		t.Run(typ, func(t *testing.T) {
 			body, err := os.ReadFile(filepath.Join("..", "..", "examples", "data-sources", typ, "data-source.tf"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			q := ownEmulator(t, emulator.DefaultConfig(), "admin")
+			vars := config.Variables{}
+			if typ == "quay_build" {
+				vars["build_uuid"] = config.StringVariable(requestTestBuild(t, q.client(t), quay.RequestBuildRequest{ArchiveURL: "https://example.com/app.tar.gz"}))
+			}
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:           q.provider + string(body),
+					ConfigVariables:  vars,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				}},
 			})
 		})
 	}
+}
+
+// requestTestBuild requests a build of a new repository acme/app (on an
+// emulator of the test's own) and returns its UUID.
+func requestTestBuild(t *testing.T, c *quay.Client, req quay.RequestBuildRequest) string {
+	t.Helper()
+	ctx := context.Background()
+	if err := c.CreateOrganization(ctx, quay.CreateOrganizationRequest{Name: "acme"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateRepository(ctx, quay.CreateRepositoryRequest{Namespace: "acme", Repository: "app", Visibility: "private"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := c.RequestBuild(ctx, "acme", "app", req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.ID
 }

@@ -235,6 +235,7 @@ func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewOrganizationsDataSource,
 		NewRegistrySizeDataSource,
 		NewUsageLogsDataSource,
+		NewBuildDataSource,
 		NewTeamDataSource,
 		NewOrgMembersDataSource,
 		NewUserDataSource,

@@ -136,6 +136,9 @@ var notFoundRules = map[string]notFoundRule{
 	"GetRepositoryTeamPermission":    statusOr400Containing("does not have permission for repo"),
 	"DeleteRepositoryUserPermission": statusOr400Containing("does not have permission for repo"),
 	"DeleteRepositoryTeamPermission": statusOr400Containing("does not have permission for repo"),
+	// The superuser build log read answers a missing build 400
+	// invalid_response "Unable to locate a build by id: <uuid>".
+	"GetBuildLogsSuperuser": statusOr400Containing("Unable to locate a build by id"),
 }
 
 // IsAmbiguous reports whether a failed write may nevertheless have been
