@@ -29,7 +29,7 @@ const logsPageSize = 20
 
 func (s *Server) registerLogRoutes(rt *router) {
 	rt.handle("GET", "/api/v1/organization/{orgname}/logs", s.listOrgLogs)
-	rt.handle("GET", "/api/v1/repository/{namespace}/{repository}/logs", s.listRepoLogs)
+	rt.handle("GET", "/api/v1/repository/{repository}/logs", s.listRepoLogs)
 }
 
 func (s *Server) registerSuperuserLogRoutes(rt *router) {
@@ -224,15 +224,18 @@ func (s *Server) listOrgLogs(r *request) {
 	r.logsPage(func(e *logEntry) bool { return e.account == name }, false)
 }
 
-// GET /api/v1/repository/{namespace}/{repository}/logs: the emulator has
-// no repositories, so a caller allowed to ask (a superuser) learns that it
-// does not exist, and anybody else is refused first, as in Quay.
+// GET /api/v1/repository/{repository}/logs: a repository's entries, for
+// its admins and full-access superusers (Quay's require_repo_admin, then a
+// 404 for a missing repository). The emulator's entries name their
+// repository in their metadata, where Quay keeps a reference.
 func (s *Server) listRepoLogs(r *request) {
-	if !r.caller.superuser {
-		r.forbidden()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	repo, ok := r.repoForAccess("admin")
+	if !ok {
 		return
 	}
-	r.notFound()
+	r.logsPage(func(e *logEntry) bool { return e.account == repo.namespace && e.metadata["repo"] == repo.name }, false)
 }
 
 // UsageLogs returns the kinds of the log entries recorded for namespace,

@@ -39,3 +39,32 @@ func TestUsageLogs(t *testing.T) {
 	}
 	expectProblem(t, e.call(t, "GET", "/api/v1/superuser/logs", e.alice, nil), 403, "insufficient_scope", "Unauthorized")
 }
+
+// A repository's logs (endpoints/api/logs.py RepositoryLogs): its admins
+// read the entries of that repository only; others are refused before the
+// repository is looked up, and an admin of the namespace learns of a
+// missing repository with a 404.
+func TestRepositoryLogs(t *testing.T) {
+	e := newOrgTestEnv(t, nil)
+	e.call(t, "POST", "/api/v1/organization/", e.alice, map[string]any{"name": "acme"})
+	for _, name := range []string{"app", "other"} {
+		if a := e.call(t, "POST", "/api/v1/repository", e.alice, map[string]any{"namespace": "acme", "repository": name, "visibility": "private", "description": ""}); a.status != 201 {
+			t.Fatalf("create %s: %d %s", name, a.status, a.raw)
+		}
+	}
+	e.call(t, "PUT", "/api/v1/repository/acme/app", e.alice, map[string]any{"description": "changed"})
+	a := e.call(t, "GET", "/api/v1/repository/acme/app/logs", e.alice, nil)
+	logs, _ := a.field("logs").([]any)
+	if a.status != 200 || len(logs) != 2 {
+		t.Fatalf("repository logs: %d %s", a.status, a.raw)
+	}
+	for i, want := range []string{"set_repo_description", "create_repo"} {
+		if got := logs[i].(map[string]any)["kind"]; got != want {
+			t.Errorf("entry %d is %v, want %s", i, got, want)
+		}
+	}
+	expectProblem(t, e.call(t, "GET", "/api/v1/repository/acme/app/logs", e.bob, nil), 403, "insufficient_scope", "Unauthorized")
+	if a := e.call(t, "GET", "/api/v1/repository/acme/nosuch/logs", e.alice, nil); a.status != 404 {
+		t.Fatalf("missing repository: %d %s", a.status, a.raw)
+	}
+}

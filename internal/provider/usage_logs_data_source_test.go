@@ -154,3 +154,47 @@ func TestAccUsageLogsDataSource_paging(t *testing.T) {
 		},
 	})
 }
+
+// A repository's logs hold what was done to that repository, and only that.
+func TestAccUsageLogsDataSource_repository(t *testing.T) {
+	name := acctest.RandomWithPrefix("tfacc")
+	since := time.Now().UTC().Add(-time.Minute).Format(time.RFC3339)
+	repos := fmt.Sprintf(`
+resource "quay_organization" "test" { name = %q }
+resource "quay_repository" "app" {
+  namespace   = quay_organization.test.name
+  name        = "app"
+  description = "logged"
+}
+resource "quay_repository" "other" {
+  namespace = quay_organization.test.name
+  name      = "other"
+}`, name)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckOrganizationDestroy,
+		Steps: []resource.TestStep{
+			{Config: repos},
+			{
+				Config: repos + fmt.Sprintf(`
+data "quay_usage_logs" "app" {
+  repository = "${quay_repository.app.namespace}/${quay_repository.app.name}"
+  starttime  = %q
+}`, since),
+				Check: func(s *terraform.State) error {
+					attrs := s.RootModule().Resources["data.quay_usage_logs.app"].Primary.Attributes
+					if err := expectLogEntry(attrs, map[string]string{"kind": "create_repo", "performer": testCurrentUser(t), "metadata.repo": "app"}); err != nil {
+						return err
+					}
+					for k, v := range attrs {
+						if regexp.MustCompile(`^entries\.\d+\.metadata\.repo$`).MatchString(k) && v != "app" {
+							return fmt.Errorf("the logs of app hold an entry of %q (%s)", v, k)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
