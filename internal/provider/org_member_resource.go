@@ -149,18 +149,15 @@ func (r *orgMemberResource) lookup(ctx context.Context, org, user string, candid
 		if slices.Contains(m.teams, team) || slices.Contains(m.pending, team) {
 			continue
 		}
-		list, err := c.ListTeamMembers(ctx, org, team, true)
+		found, invited, err := r.teamEntry(ctx, org, team, user)
 		if quay.IsNotFound(err) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range list.Members {
-			if e.Name == user && e.Invited {
-				m.pending = append(m.pending, team)
-				break
-			}
+		if found && invited {
+			m.pending = append(m.pending, team)
 		}
 	}
 	return m, nil
@@ -177,10 +174,12 @@ func (r *orgMemberResource) addToTeams(ctx context.Context, org, user string, te
 		if quay.IsAlreadyTeamMember(err) {
 			continue
 		}
-		if quay.IsAmbiguous(err) && r.inTeam(ctx, org, team, user) {
-			// Quay acted although the answer was lost.
-			added = append(added, team)
-			continue
+		if quay.IsAmbiguous(err) {
+			if found, _, lookupErr := r.teamEntry(ctx, org, team, user); lookupErr == nil && found {
+				// Quay acted although the answer was lost.
+				added = append(added, team)
+				continue
+			}
 		}
 		if quay.IsNotFound(err) {
 			return added, fmt.Errorf("team %q does not exist in organization %q (create it, for example with a quay_team resource, before adding members to it)", team, org)
@@ -201,19 +200,18 @@ func (r *orgMemberResource) addToTeams(ctx context.Context, org, user string, te
 	return added, nil
 }
 
-// inTeam reports whether user is in team, or invited to it; a failed
-// lookup counts as no.
-func (r *orgMemberResource) inTeam(ctx context.Context, org, team, user string) bool {
+// teamEntry looks user up among the members and invitations of team.
+func (r *orgMemberResource) teamEntry(ctx context.Context, org, team, user string) (found, invited bool, err error) {
 	list, err := r.data.client.ListTeamMembers(ctx, org, team, true)
 	if err != nil {
-		return false
+		return false, false, err
 	}
 	for _, e := range list.Members {
 		if e.Name == user {
-			return true
+			return true, e.Invited, nil
 		}
 	}
-	return false
+	return false, false, nil
 }
 
 func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
