@@ -31,6 +31,7 @@ func main() {
 	logRequests := flag.Bool("log-requests", false, "write one line per request to stderr: method, path, status, duration")
 	gcDelay := flag.Duration("namespace-gc-delay", emulator.DefaultNamespaceGCDelay, "how long a deleted organization's or user's name stays reserved (\"Username is not available\"), as in Quay after 3.18.0; 60s is the longest Quay's namespace GC worker takes without a grace period; 0 frees names at once")
 	reuseNames := flag.Bool("reuse-deleted-names", false, "free deleted names at once, as Quay 3.18.0 and older do")
+	robotsDisallow := flag.Bool("robots-disallow", false, "ROBOTS_DISALLOW: robots can be neither created nor used to log in")
 	flag.Parse()
 
 	host, _, err := net.SplitHostPort(*addr)
@@ -47,6 +48,7 @@ func main() {
 	cfg.Features.Mailing = *mailing
 	cfg.NamespaceGCDelay = *gcDelay
 	cfg.ReuseDeletedNames = *reuseNames || *gcDelay == 0
+	cfg.RobotsDisallow = *robotsDisallow
 	srv := emulator.New(cfg)
 	if *logRequests {
 		srv.SetRequestLog(os.Stderr)

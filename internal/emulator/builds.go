@@ -29,6 +29,7 @@ type build struct {
 	started     time.Time
 	phase       string
 	resourceKey *string        // the file_id, when built from an upload
+	pullRobot   string         // the robot whose credentials the build pulls with, if any
 	jobConfig   map[string]any // as start_build stores it
 	logs        []map[string]any
 	archived    bool // logs moved to the log archive
@@ -107,13 +108,21 @@ func (s *Server) requestRepoBuild(r *request) {
 	if t, ok := body["docker_tags"].([]any); ok {
 		tags = t
 	}
-	if robot, ok := body["pull_robot"].(string); ok && robot != "" {
-		if isRobotName(robot) {
-			r.notFound() // the emulator has no robot accounts
-		} else {
+	// A pull robot must exist, and the caller must administer its namespace.
+	pullRobot, _ := body["pull_robot"].(string)
+	if pullRobot != "" {
+		rb := s.state.robot(pullRobot)
+		switch {
+		case !isRobotName(pullRobot):
 			r.forbidden()
+			return
+		case rb == nil:
+			r.notFound()
+			return
+		case !s.orgAdminOf(r.caller, rb.namespace):
+			r.forbidden()
+			return
 		}
-		return
 	}
 	if repo == nil {
 		r.notFound()
@@ -133,6 +142,7 @@ func (s *Server) requestRepoBuild(r *request) {
 		displayName: hex.EncodeToString(sum[:])[:7],
 		started:     time.Now().UTC(),
 		phase:       "waiting",
+		pullRobot:   pullRobot,
 		jobConfig: map[string]any{
 			"docker_tags": tags, "registry": r.Host, "build_subdir": subdir, "context": context,
 			"trigger_metadata": map[string]any{}, "is_manual": true, "manual_user": manualUser,
@@ -238,6 +248,9 @@ func (s *Server) buildView(c caller, b *build) map[string]any {
 		"pull_robot":       nil,
 		"repository":       map[string]any{"namespace": b.namespace, "name": b.repo},
 		"error":            nil,
+	}
+	if b.pullRobot != "" { // build.py's user_view
+		v["pull_robot"] = map[string]any{"name": b.pullRobot, "kind": "user", "is_robot": true}
 	}
 	if au, _ := jc["archive_url"].(string); canWrite && au != "" {
 		v["archive_url"] = au

@@ -184,20 +184,28 @@ func (s *Server) getConfig(r *request) {
 		"ANONYMOUS_ACCESS":       f.AnonymousAccess,
 		"REPO_MIRROR":            f.RepoMirror,
 		"BUILD_SUPPORT":          f.BuildSupport,
+		"USER_LAST_ACCESSED":     f.UserLastAccessed,
 	}
 	opts := make([]string, 0, len(s.cfg.TagExpirationOptions))
 	for _, o := range s.cfg.TagExpirationOptions {
 		opts = append(opts, durationString(o))
 	}
+	config := map[string]any{
+		"TAG_EXPIRATION_OPTIONS":   opts,
+		"AUTHENTICATION_TYPE":      "Database",
+		"SERVER_HOSTNAME":          r.Host,
+		"FEATURE_QUOTA_MANAGEMENT": f.QuotaManagement,
+		"FEATURE_PROXY_CACHE":      f.ProxyCache,
+		"FEATURE_AUTO_PRUNE":       false,
+	}
+	// ROBOTS_DISALLOW is on the client whitelist, but Quay reads it with a
+	// False fallback, its default config lacking it: only an install that
+	// sets it shows it.
+	if s.cfg.RobotsDisallow {
+		config["ROBOTS_DISALLOW"] = true
+	}
 	r.ok(200, map[string]any{
-		"config": map[string]any{
-			"TAG_EXPIRATION_OPTIONS":   opts,
-			"AUTHENTICATION_TYPE":      "Database",
-			"SERVER_HOSTNAME":          r.Host,
-			"FEATURE_QUOTA_MANAGEMENT": f.QuotaManagement,
-			"FEATURE_PROXY_CACHE":      f.ProxyCache,
-			"FEATURE_AUTO_PRUNE":       false,
-		},
+		"config":                config,
 		"features":              features,
 		"oauth":                 map[string]any{},
 		"external_login":        []any{},

@@ -328,6 +328,28 @@ func (s *schema) errors(sch, inst *jsonValue) []schemaErr {
 			if !fits {
 				add(kw, inst.repr()+" is not of type "+strings.Join(names, ", "))
 			}
+		case "maxLength", "minLength":
+			// jsonschema 3.2 counts characters, as Python's len does.
+			if n, err := strconv.Atoi(val.str); err == nil && inst.kind == "string" {
+				if kw == "maxLength" && pyLen(inst.str) > n {
+					add(kw, inst.repr()+" is too long")
+				}
+				if kw == "minLength" && pyLen(inst.str) < n {
+					add(kw, inst.repr()+" is too short")
+				}
+			}
+		case "items":
+			// One schema for every item: an error's instance path starts
+			// with the item's index; its schema path only gains "items".
+			if inst.kind == "array" && val.kind == "object" {
+				for j, item := range inst.vals {
+					for _, e := range s.errors(val, item) {
+						e.schemaPath = append([]string{pyString(kw)}, e.schemaPath...)
+						e.instPath = append([]string{strconv.Itoa(j)}, e.instPath...)
+						out = append(out, e)
+					}
+				}
+			}
 		case "minimum":
 			if inst.kind == "number" && numberLess(inst.str, val.str) {
 				add(kw, inst.repr()+" is less than the minimum of "+val.repr())

@@ -270,11 +270,19 @@ func (s *Server) deleteOrganization(r *request) {
 	r.noContent()
 }
 
+// namespaceDeleteHooks run when a user or organization is deleted, before
+// it leaves the state, so that what it owns goes with it. Each runs with
+// s.mu held.
+var namespaceDeleteHooks []func(s *Server, ns *namespace)
+
 // deleteNamespace removes a user or organization and what hangs off it,
 // and keeps its name reserved until the simulated namespace GC runs.
 func (s *Server) deleteNamespace(ns *namespace) {
 	for _, repo := range ns.repos {
 		s.dropRepo(repo)
+	}
+	for _, h := range namespaceDeleteHooks {
+		h(s, ns)
 	}
 	delete(s.state.namespaces, ns.name)
 	s.reserveName(ns.name)

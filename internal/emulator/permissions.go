@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 )
 
 // Repository permissions: direct grants of users, robots and teams on one
@@ -59,11 +60,12 @@ func (st *state) grants(ns, name string, create bool) *repoGrants {
 	return g
 }
 
-// grantOnCreate gives the creator admin and, in an organization, applies
-// its default permissions, as Quay's create_repository does (§13.2, §15.2):
-// default permissions only when the creator is not the namespace itself.
+// grantOnCreate gives the creator (a user, or a robot pushing) admin and,
+// in an organization, applies its default permissions, as Quay's
+// create_repository does (§13.2, §15.2): default permissions only when the
+// creator is not the namespace itself.
 func grantOnCreate(s *Server, ns, name, creator string) {
-	if creator == "" || s.state.user(creator) == nil {
+	if creator == "" || !s.state.account(creator) {
 		return
 	}
 	g := s.state.grants(ns, name, true)
@@ -130,7 +132,7 @@ func (s *Server) permissionCall(r *request) (ns, name string, ok bool) {
 // repositories of an organization (robots always count as members).
 func (s *Server) userPermissionView(ns, user, role string) map[string]any {
 	robot := isRobotName(user)
-	v := map[string]any{"role": role, "name": user, "is_robot": robot, "avatar": avatar(user, "user")}
+	v := map[string]any{"role": role, "name": user, "is_robot": robot, "avatar": accountAvatar(user)}
 	if org := s.state.org(ns); org != nil {
 		v["is_org_member"] = robot || inAnyTeam(org, user)
 	}
@@ -248,8 +250,12 @@ func (s *Server) setUserPermission(r *request) {
 	}
 	// Any account matches, an organization's name too; robots can only be
 	// granted in their own namespace.
-	if s.state.namespaces[user] == nil {
+	if s.state.namespaces[user] == nil && s.state.robot(user) == nil {
 		r.invalidRequest("Invalid username: " + user)
+		return
+	}
+	if isRobotName(user) && !strings.HasPrefix(user, ns+"+") {
+		r.invalidRequest("Cannot add robot " + user + " under namespace " + ns)
 		return
 	}
 	if s.state.repo(ns, name) == nil {

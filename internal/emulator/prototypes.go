@@ -50,7 +50,7 @@ func (s *Server) registerPrototypeRoutes(rt *router) {
 // always count as organization members.
 func prototypeUserView(org *namespace, name string) map[string]any {
 	robot := isRobotName(name)
-	return map[string]any{"name": name, "is_robot": robot, "kind": "user", "is_org_member": robot || inAnyTeam(org, name), "avatar": avatar(name, "user")}
+	return map[string]any{"name": name, "is_robot": robot, "kind": "user", "is_org_member": robot || inAnyTeam(org, name), "avatar": accountAvatar(name)}
 }
 
 func prototypeView(org *namespace, p *prototype) map[string]any {
@@ -136,8 +136,9 @@ func (s *Server) createPrototype(r *request) {
 	name, _, _ := getString(delegate, "name")
 	// Quay looks the accounts up in this order; an unknown team fails in
 	// the lookup itself, an uncaught model error.
-	activatingFound := p.activating == "" || s.state.user(p.activating) != nil
-	userFound := kind == "user" && name != "" && s.state.user(name) != nil
+	// Users and robots of any namespace qualify (get_user).
+	activatingFound := p.activating == "" || s.state.account(p.activating)
+	userFound := kind == "user" && name != "" && s.state.account(name)
 	teamFound := false
 	if kind == "team" && name != "" {
 		if org.team(name) == nil {

@@ -122,40 +122,54 @@ func (s *Server) registryBase(r *request) {
 	writeJSON(r.w, 200, map[string]any{})
 }
 
+// invalidLogin is Quay's message for user credentials that fail.
+const invalidLogin = "Invalid Username or Password"
+
 // registryUser authenticates basic credentials as Quay's process_basic_auth
-// does for users: "$oauthtoken" with an OAuth token as the password, or a
-// username with its password. ok is false for credentials that were sent
-// but are invalid. Callers hold s.mu.
-func (s *Server) registryUser(r *http.Request) (user *namespace, sent, ok bool) {
+// does (auth/credentials.py, validate_credentials): "$oauthtoken" with an
+// OAuth token as the password, a robot's full name with its token, or a
+// username with its password. A robot comes back as a stand-in account
+// named like the robot, which no namespace owns, so the permission checks
+// treat it as Quay does a robot: no rights but its own grants and teams.
+// ok is false for credentials that were sent but are invalid, with Quay's
+// reason in errMsg. Callers hold s.mu.
+func (s *Server) registryUser(r *http.Request) (user *namespace, sent, ok bool, errMsg string) {
 	username, password, has := r.BasicAuth()
 	if !has {
-		return nil, r.Header.Get("Authorization") != "", r.Header.Get("Authorization") == ""
+		return nil, r.Header.Get("Authorization") != "", r.Header.Get("Authorization") == "", invalidLogin
 	}
 	if username == "$oauthtoken" {
 		t := s.state.tokens[password]
 		if t == nil {
-			return nil, true, false
+			return nil, true, false, invalidLogin
 		}
 		u := s.state.user(t.user)
 		if u == nil || !u.enabled {
-			return nil, true, false
+			return nil, true, false, invalidLogin
 		}
-		return u, true, true
+		return u, true, true, ""
+	}
+	if isRobotName(username) {
+		rb, msg := s.robotLogin(username, password)
+		if rb == nil {
+			return nil, true, false, msg
+		}
+		return &namespace{name: rb.fullName(), enabled: true}, true, true, ""
 	}
 	u := s.state.user(username)
 	if u == nil || !u.enabled || u.password == "" || u.password != password {
-		return nil, true, false
+		return nil, true, false, invalidLogin
 	}
-	return u, true, true
+	return u, true, true, ""
 }
 
 // GET /v2/auth?service=...&scope=repository:ns/name:push,pull.
 func (s *Server) registryAuth(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	user, sent, ok := s.registryUser(r.Request)
+	user, sent, ok, errMsg := s.registryUser(r.Request)
 	if sent && !ok {
-		registryError(r.w, 401, "UNAUTHORIZED", "Invalid Username or Password", nil)
+		registryError(r.w, 401, "UNAUTHORIZED", errMsg, nil)
 		return
 	}
 	scopes := r.URL.Query()["scope"]
@@ -163,7 +177,7 @@ func (s *Server) registryAuth(r *request) {
 		r.registryUnauthorized("")
 		return
 	}
-	// A user logging in acts with every scope, as a session does
+	// A user or robot logging in acts with every scope, as a session does
 	// (DIRECT_LOGIN); an OAuth token keeps its own.
 	c := caller{user: user, scopes: map[string]bool{"repo:admin": true, "repo:create": true, "repo:read": true, "repo:write": true, "org:admin": true}}
 	if user != nil {

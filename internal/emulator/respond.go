@@ -35,6 +35,21 @@ func (r *request) queryBool(name string, def bool) bool {
 	}
 }
 
+// queryTruthy reads a query parameter that Quay parses with truthy_bool
+// (util/parsing.py): only a few spellings of false are false, any other
+// value is true; absent, it is def.
+func (r *request) queryTruthy(name string, def bool) bool {
+	q := r.URL.Query()
+	if !q.Has(name) {
+		return def
+	}
+	switch q.Get(name) {
+	case "false", "False", "FALSE", "0", "", "null":
+		return false
+	}
+	return true
+}
+
 // ok writes a JSON success body.
 func (r *request) ok(status int, body any) { writeJSON(r.w, status, body) }
 
@@ -135,21 +150,8 @@ func (r *request) decodeBody(into *map[string]json.RawMessage) bool {
 // object lets other JSON through; into is then nil, and the handler fails
 // where Quay's indexes the body (internalError).
 func (r *request) decodeValidBody(sch *schema, into *map[string]json.RawMessage) bool {
-	raw, ok := r.readJSONBody()
+	v, raw, ok := r.validJSON(sch)
 	if !ok {
-		return false
-	}
-	v := parseJSONValue(raw)
-	if v == nil {
-		r.badJSON()
-		return false
-	}
-	if v.kind == "null" {
-		r.invalidRequest("Missing JSON body")
-		return false
-	}
-	if msg := sch.validate(v); msg != "" {
-		r.invalidRequest(msg)
 		return false
 	}
 	*into = nil
@@ -159,6 +161,59 @@ func (r *request) decodeValidBody(sch *schema, into *map[string]json.RawMessage)
 		*into = m
 	}
 	return true
+}
+
+// validJSON is decodeValidBody's checks for a body of any JSON type: it
+// returns the parsed body and its text once they passed.
+func (r *request) validJSON(sch *schema) (*jsonValue, []byte, bool) {
+	raw, ok := r.readJSONBody()
+	if !ok {
+		return nil, nil, false
+	}
+	v := parseJSONValue(raw)
+	if v == nil {
+		r.badJSON()
+		return nil, nil, false
+	}
+	if v.kind == "null" {
+		r.invalidRequest("Missing JSON body")
+		return nil, nil, false
+	}
+	if msg := sch.validate(v); msg != "" {
+		r.invalidRequest(msg)
+		return nil, nil, false
+	}
+	return v, raw, true
+}
+
+// decodeOptionalBody reads the body of an endpoint whose schema Quay
+// applies with validate_json_request(optional=True), behind
+// max_json_size(maxSize). A JSON body over maxSize fails first: the guard
+// raises InvalidRequest() without a message, which Quay answers 500. Then
+// get_json(silent=True) treats a body that is not JSON, one sent without a
+// JSON content type, and JSON null alike as no body (nil); anything else
+// must pass sch.
+func (r *request) decodeOptionalBody(sch *schema, maxSize int) (*jsonValue, bool) {
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(r.Body)
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	isJSON := mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+	if !isJSON {
+		return nil, true
+	}
+	if buf.Len() > maxSize {
+		r.internalError()
+		return nil, false
+	}
+	v := parseJSONValue(buf.Bytes())
+	if v == nil || v.kind == "null" {
+		return nil, true
+	}
+	if msg := sch.validate(v); msg != "" {
+		r.invalidRequest(msg)
+		return nil, false
+	}
+	return v, true
 }
 
 // internalError is Flask's answer to an exception no handler catches.

@@ -35,6 +35,7 @@ func (s *Server) buildRoutes() *router {
 	}
 
 	s.registerPrototypeRoutes(rt)
+	s.registerRobotRoutes(rt)
 
 	rt.handle("GET", "/api/v1/organization/{orgname}/applications", s.listApplications)
 	rt.handle("POST", "/api/v1/organization/{orgname}/applications", s.createApplication)

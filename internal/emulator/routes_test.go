@@ -15,6 +15,17 @@ func TestRouteParameterNames(t *testing.T) {
 		"/api/v1/superuser/organization/{namespace}/quota",
 		"/api/v1/superuser/users/{namespace}/quota/{quota_id}",
 		"/api/v1/app/{client_id}",
+		// endpoints/api/robot.py
+		"/api/v1/organization/{orgname}/robots",
+		"/api/v1/organization/{orgname}/robots/{robot_shortname}",
+		"/api/v1/organization/{orgname}/robots/{robot_shortname}/regenerate",
+		"/api/v1/organization/{orgname}/robots/{robot_shortname}/permissions",
+		"/api/v1/organization/{orgname}/robots/{robot_shortname}/federation",
+		"/api/v1/user/robots",
+		"/api/v1/user/robots/{robot_shortname}",
+		"/api/v1/user/robots/{robot_shortname}/regenerate",
+		"/api/v1/user/robots/{robot_shortname}/permissions",
+		"/api/v1/user/robots/{robot_shortname}/federation",
 	} {
 		if _, ok := paths[p]; !ok {
 			t.Errorf("discovery lacks %s", p)

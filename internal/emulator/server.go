@@ -29,6 +29,7 @@ type Features struct {
 	AnonymousAccess      bool // FEATURE_ANONYMOUS_ACCESS
 	RepoMirror           bool // FEATURE_REPO_MIRROR: repository mirroring and PUT .../changestate
 	BuildSupport         bool // FEATURE_BUILD_SUPPORT: reported in /config; Quay's build API does not check it
+	UserLastAccessed     bool // FEATURE_USER_LAST_ACCESSED: robot logins stamp last_accessed, robot lists show it
 }
 
 // TestInstallFeatures is the flag set of the Quay install the acceptance
@@ -48,6 +49,7 @@ func TestInstallFeatures() Features {
 		AnonymousAccess:      true,
 		RepoMirror:           true,
 		BuildSupport:         true, // Quay's default (config.py)
+		UserLastAccessed:     true, // Quay's default (config.py)
 	}
 }
 
@@ -95,6 +97,9 @@ type Config struct {
 	// ReuseDeletedNames frees a deleted name at once, as Quay 3.18.0 and
 	// older do.
 	ReuseDeletedNames bool
+	// RobotsDisallow is ROBOTS_DISALLOW: no robot can be created, and
+	// existing robots cannot log in to the registry (robots.go).
+	RobotsDisallow bool
 }
 
 // DefaultConfig is a test install as described by TestInstallFeatures.

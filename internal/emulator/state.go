@@ -77,6 +77,10 @@ type namespace struct {
 	// Users and organizations: live repositories by name (repositories.go);
 	// made on first use, dropped with the namespace.
 	repos map[string]*repository
+
+	// Users and organizations: robot accounts by short name (robots.go);
+	// made on first use, dropped with the namespace.
+	robots map[string]*robot
 }
 
 // team is an organization team with its members and pending invitations.

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 )
 
 // Teams, team membership, invitations and org members (quay-api.md §5).
@@ -147,8 +148,9 @@ func (s *Server) teamForMembers(r *request, write bool) (*namespace, *team) {
 	return org, t
 }
 
+// memberEntry is member_view: robots are members of kind "user" too.
 func memberEntry(name string, invited bool) map[string]any {
-	return map[string]any{"name": name, "kind": "user", "is_robot": false, "avatar": avatar(name, "user"), "invited": invited}
+	return map[string]any{"name": name, "kind": "user", "is_robot": isRobotName(name), "avatar": accountAvatar(name), "invited": invited}
 }
 
 func emailInviteEntry(email string) map[string]any {
@@ -182,6 +184,9 @@ func (s *Server) listTeamMembers(r *request) {
 // PUT /api/v1/organization/{orgname}/team/{teamname}/members/{membername} (§5.7).
 // With mailing and required invitations, a user in no team of the org is
 // invited rather than added, and each call adds another invitation.
+// Robots are never invited; only with invitations required does Quay
+// check that a robot belongs to the organization (add_or_invite_to_team),
+// so without them a robot of any namespace is added.
 func (s *Server) addTeamMember(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -190,16 +195,21 @@ func (s *Server) addTeamMember(r *request) {
 		return
 	}
 	name := r.param("membername")
-	u := s.state.user(name)
-	if u == nil {
+	if !s.state.account(name) {
 		r.invalidRequest("Unknown user")
+		return
+	}
+	invites := s.cfg.Features.Mailing && s.cfg.Features.RequireTeamInvite
+	robot := isRobotName(name)
+	if robot && invites && !strings.HasPrefix(name, org.name+"+") {
+		r.modelError("Cannot add the specified robot to this team, as it is not a member of the organization")
 		return
 	}
 	if t.hasMember(name) {
 		r.modelError("User " + name + " is already a member of team " + t.name)
 		return
 	}
-	if s.cfg.Features.Mailing && s.cfg.Features.RequireTeamInvite && !inAnyTeam(org, name) {
+	if invites && !robot && !inAnyTeam(org, name) {
 		t.invites = append(t.invites, &invite{user: name})
 		r.logAction("org_invite_team_member", org.name, map[string]any{"user": name, "member": name, "team": t.name})
 		r.ok(200, memberEntry(name, true))
@@ -219,7 +229,7 @@ func (s *Server) removeTeamMember(r *request) {
 		return
 	}
 	name := r.param("membername")
-	if s.state.user(name) == nil {
+	if !s.state.account(name) {
 		r.notFound()
 		return
 	}
@@ -277,7 +287,9 @@ func (s *Server) deleteEmailInvite(r *request) {
 	r.notFound()
 }
 
-// orgMemberView is a member with the teams of org it is in.
+// orgMemberView is a member (a user, or in the member detail a robot) with
+// the teams of org it is in and the repositories of org it has a direct
+// permission on.
 func orgMemberView(org *namespace, user string) map[string]any {
 	teams := []any{}
 	for _, t := range org.teams {
@@ -285,7 +297,22 @@ func orgMemberView(org *namespace, user string) map[string]any {
 			teams = append(teams, map[string]any{"name": t.name, "avatar": avatar(t.name, "team")})
 		}
 	}
-	return map[string]any{"name": user, "kind": "user", "avatar": avatar(user, "user"), "teams": teams, "repositories": []any{}}
+	var repos []string
+	for name, g := range org.repoGrants {
+		if g.users[user] != "" {
+			repos = append(repos, name)
+		}
+	}
+	sort.Strings(repos)
+	repositories := []any{}
+	for _, name := range repos {
+		repositories = append(repositories, name)
+	}
+	kind := "user"
+	if isRobotName(user) {
+		kind = "robot"
+	}
+	return map[string]any{"name": user, "kind": kind, "avatar": accountAvatar(user), "teams": teams, "repositories": repositories}
 }
 
 // orgForAdminRead loads the org for OrgAdmin reads (403 first, then 404).
@@ -293,7 +320,8 @@ func (s *Server) orgForAdminRead(r *request) *namespace {
 	return s.orgForWrite(r)
 }
 
-// GET /api/v1/organization/{orgname}/members (§5.1).
+// GET /api/v1/organization/{orgname}/members (§5.1): people only; robots
+// in the org's teams are left out.
 func (s *Server) listOrgMembers(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -305,7 +333,7 @@ func (s *Server) listOrgMembers(r *request) {
 	var names []string
 	for _, t := range org.teams {
 		for _, m := range t.members {
-			if !seen[m] {
+			if !seen[m] && !isRobotName(m) {
 				seen[m] = true
 				names = append(names, m)
 			}
@@ -319,7 +347,8 @@ func (s *Server) listOrgMembers(r *request) {
 	r.ok(200, map[string]any{"members": members})
 }
 
-// GET /api/v1/organization/{orgname}/members/{membername} (§5.2).
+// GET /api/v1/organization/{orgname}/members/{membername} (§5.2): a user
+// or robot in a team of the org, or a robot of the org in no team.
 func (s *Server) getOrgMember(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -328,7 +357,8 @@ func (s *Server) getOrgMember(r *request) {
 		return
 	}
 	name := r.param("membername")
-	if s.state.user(name) == nil || !inAnyTeam(org, name) {
+	ownRobot := strings.HasPrefix(name, org.name+"+")
+	if !s.state.account(name) || !(inAnyTeam(org, name) || ownRobot) {
 		r.notFound()
 		return
 	}
@@ -437,7 +467,9 @@ func (s *Server) Teams() []string {
 	return out
 }
 
-// OrgMembers lists every membership as "org/user", for test assertions.
+// OrgMembers lists every membership of a person as "org/user" (robots in
+// teams are left out, as the members list leaves them out), for test
+// assertions.
 func (s *Server) OrgMembers() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -446,7 +478,7 @@ func (s *Server) OrgMembers() []string {
 		seen := map[string]bool{}
 		for _, t := range ns.teams {
 			for _, m := range t.members {
-				if !seen[m] {
+				if !seen[m] && !isRobotName(m) {
 					seen[m] = true
 					out = append(out, ns.name+"/"+m)
 				}
