@@ -47,6 +47,20 @@ resource "quay_repository_permission" "builders" {
   role       = "write"
 }
 
+# A robot for the CI pipeline, with write access to platform/app. Its token
+# stays out of the state; the quay_robot_token ephemeral resource reads it.
+resource "quay_robot" "ci" {
+  namespace   = quay_organization.platform.name
+  name        = "ci"
+  description = "Pushes platform/app from CI"
+}
+
+resource "quay_repository_permission" "ci" {
+  repository = "${quay_repository.app.namespace}/${quay_repository.app.name}"
+  username   = quay_robot.ci.full_name
+  role       = "write"
+}
+
 data "quay_organization" "platform" {
   name       = quay_organization.platform.name
   depends_on = [quay_team.builders]
@@ -62,4 +76,8 @@ output "alice_teams" {
 
 output "app_builders_role" {
   value = quay_repository_permission.builders.role
+}
+
+output "ci_robot" {
+  value = "${quay_robot.ci.full_name} may ${quay_repository_permission.ci.role} ${quay_repository_permission.ci.repository}"
 }

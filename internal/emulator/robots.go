@@ -742,6 +742,8 @@ func (s *Server) robotList(prefix string, withToken, withPermissions bool, limit
 	}
 	out := []any{}
 	views := map[*robot]map[string]any{}
+	teams, repos := map[*robot][]any{}, map[*robot][]any{}
+	seenTeams, seenRepos := map[*robot]map[string]bool{}, map[*robot]map[string]bool{}
 	for _, rw := range rows {
 		v := views[rw.rb]
 		if v == nil {
@@ -749,38 +751,26 @@ func (s *Server) robotList(prefix string, withToken, withPermissions bool, limit
 			if !s.cfg.Features.UserLastAccessed {
 				v["last_accessed"] = nil
 			}
-			if withPermissions {
-				v["teams"], v["repositories"] = []any{}, []any{}
-			}
 			views[rw.rb] = v
+			teams[rw.rb], repos[rw.rb] = []any{}, []any{}
+			seenTeams[rw.rb], seenRepos[rw.rb] = map[string]bool{}, map[string]bool{}
 			out = append(out, v)
 		}
-		if rw.team != "" && !hasName(v["teams"].([]any), rw.team) {
-			v["teams"] = append(v["teams"].([]any), map[string]any{"name": rw.team, "avatar": avatar(rw.team, "team")})
+		if rw.team != "" && !seenTeams[rw.rb][rw.team] {
+			seenTeams[rw.rb][rw.team] = true
+			teams[rw.rb] = append(teams[rw.rb], map[string]any{"name": rw.team, "avatar": avatar(rw.team, "team")})
 		}
-		if rw.repo != "" && !containsAny(v["repositories"].([]any), rw.repo) {
-			v["repositories"] = append(v["repositories"].([]any), rw.repo)
+		if rw.repo != "" && !seenRepos[rw.rb][rw.repo] {
+			seenRepos[rw.rb][rw.repo] = true
+			repos[rw.rb] = append(repos[rw.rb], rw.repo)
+		}
+	}
+	if withPermissions {
+		for rb, v := range views {
+			v["teams"], v["repositories"] = teams[rb], repos[rb]
 		}
 	}
 	return map[string]any{"robots": out}
-}
-
-func hasName(list []any, name string) bool {
-	for _, x := range list {
-		if x.(map[string]any)["name"] == name {
-			return true
-		}
-	}
-	return false
-}
-
-func containsAny(list []any, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // likePrefix is name ILIKE pattern+'%' for a pattern without "%": "_"

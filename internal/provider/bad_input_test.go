@@ -92,7 +92,61 @@ var badInputCorpus = []badInput{
   organization = "acme"
   username     = "Alice"
   teams        = ["owners"]
-}`, `must be a valid Quay user name`},
+}`, `must be a Quay user name, or a robot's full name`},
+	{"member robot of another organization", "username", `resource "quay_org_member" "x" {
+  organization = "acme"
+  username     = "other+ci"
+  teams        = ["owners"]
+}`, `Quay grants robots only in their own namespace`},
+	{"robot name uppercase", "name", `resource "quay_robot" "x" {
+  namespace = "acme"
+  name      = "CI"
+}`, `must be a valid Quay robot name`},
+	{"robot name with plus", "name", `resource "quay_robot" "x" {
+  namespace = "acme"
+  name      = "acme+ci"
+}`, `must be a valid Quay robot name`},
+	{"robot name too short", "name", `resource "quay_robot" "x" {
+  namespace = "acme"
+  name      = "c"
+}`, `string length must be between 2 and 255`},
+	{"robot full name too long", "name", `resource "quay_robot" "x" {
+  namespace = "` + strings.Repeat("a", 200) + `"
+  name      = "` + strings.Repeat("b", 60) + `"
+}`, `Quay stores at most 255`},
+	{"robot namespace invalid", "namespace", `resource "quay_robot" "x" {
+  namespace = "Acme"
+  name      = "ci"
+}`, `must be a valid Quay namespace name`},
+	{"robot description too long", "description", `resource "quay_robot" "x" {
+  namespace   = "acme"
+  name        = "ci"
+  description = "` + strings.Repeat("d", 256) + `"
+}`, `string length must be at most 255`},
+	{"robot federation issuer not a URL", "issuer", `resource "quay_robot" "x" {
+  namespace  = "acme"
+  name       = "ci"
+  federation = [{ issuer = "token.actions.githubusercontent.com", subject = "repo:acme/app" }]
+}`, `must be a URL starting with http:// or https://`},
+	{"robot federation subject empty", "subject", `resource "quay_robot" "x" {
+  namespace  = "acme"
+  name       = "ci"
+  federation = [{ issuer = "https://issuer.example.com", subject = "" }]
+}`, `string length must be at least 1`},
+	{"robot metadata empty key", "unstructured_metadata", `resource "quay_robot" "x" {
+  namespace             = "acme"
+  name                  = "ci"
+  unstructured_metadata = { "" = "x" }
+}`, `string length must be at least 1`},
+	{"robot data source name", "name", `data "quay_robot" "x" {
+  namespace = "acme"
+  name      = "acme+ci"
+}`, `must be a valid Quay robot name`},
+	{"robots data source namespace", "namespace", `data "quay_robots" "x" { namespace = "-acme" }`, `must be a valid Quay namespace name`},
+	{"robot token data source name", "name", `data "quay_robot_token" "x" {
+  namespace = "acme"
+  name      = "CI"
+}`, `must be a valid Quay robot name`},
 	{"org members data source", "organization", `data "quay_org_members" "x" { organization = "-acme" }`, `must be a valid Quay organization name`},
 	{"user name invalid", "username", `resource "quay_user" "x" { username = "a b" }`, `must be a valid Quay user name`},
 	{"user email invalid", "email", `resource "quay_user" "x" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -23,9 +24,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*orgMemberResource)(nil)
-	_ resource.ResourceWithImportState = (*orgMemberResource)(nil)
-	_ resource.ResourceWithIdentity    = (*orgMemberResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*orgMemberResource)(nil)
+	_ resource.ResourceWithConfigure        = (*orgMemberResource)(nil)
+	_ resource.ResourceWithImportState      = (*orgMemberResource)(nil)
+	_ resource.ResourceWithIdentity         = (*orgMemberResource)(nil)
 )
 
 // NewOrgMemberResource is the quay_org_member resource.
@@ -66,9 +68,9 @@ func (r *orgMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"username": schema.StringAttribute{
-				MarkdownDescription: "Name of an existing Quay user. Changing it replaces the membership.",
+				MarkdownDescription: "Name of an existing Quay user, or the full name (`organization+name`) of a robot of this organization, such as a `quay_robot`'s `full_name`. Robots are added directly, never invited. Changing it replaces the membership.",
 				Required:            true,
-				Validators:          namespaceNameValidators("user"),
+				Validators:          accountNameValidators(),
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"teams": schema.SetAttribute{
@@ -90,6 +92,12 @@ func (r *orgMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				ElementType:         types.StringType,
 			},
 		},
+	}
+}
+
+func (r *orgMemberResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		robotInNamespaceValidator{robot: path.Root("username"), namespace: path.Root("organization"), what: "team membership"},
 	}
 }
 
@@ -130,8 +138,8 @@ func (r *orgMemberResource) lookup(ctx context.Context, org, user string, candid
 	default:
 		m.teams = member.TeamNames()
 	}
-	if !r.invitesPossible() {
-		return m, nil
+	if !r.invitesPossible() || quay.IsRobotName(user) {
+		return m, nil // robots are added directly, never invited
 	}
 	if len(candidates) == 0 {
 		o, err := c.GetOrganization(ctx, org)
@@ -370,8 +378,32 @@ func (r *orgMemberResource) Delete(ctx context.Context, req resource.DeleteReque
 			return
 		}
 	}
+	if quay.IsRobotName(user) {
+		r.removeRobotFromTeams(ctx, org, user, &resp.Diagnostics)
+		return
+	}
 	if err := c.RemoveOrgMember(ctx, org, user); err != nil && !quay.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to remove %q from organization %q", user, org), err)
+	}
+}
+
+// removeRobotFromTeams takes a robot out of each team it is in. Quay's
+// member removal answers 404 for robots, so each team is left in turn.
+func (r *orgMemberResource) removeRobotFromTeams(ctx context.Context, org, robot string, diags *diag.Diagnostics) {
+	c := r.data.client
+	member, err := c.GetOrgMember(ctx, org, robot)
+	if quay.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		addAPIError(diags, fmt.Sprintf("Unable to read the teams of robot %q in %q", robot, org), err)
+		return
+	}
+	for _, team := range member.TeamNames() {
+		if err := c.RemoveTeamMember(ctx, org, team, robot); err != nil && !quay.IsNotFound(err) {
+			addAPIError(diags, fmt.Sprintf("Unable to remove robot %q from team %q", robot, team), err)
+			return
+		}
 	}
 }
 

@@ -455,7 +455,12 @@ func TestAccOrgMember_badInput(t *testing.T) {
   organization = "acme"
   username     = "Someone"
   teams        = ["owners"]
-}`, `must be a valid Quay user name`},
+}`, `must be a Quay user name, or a robot's full name`},
+		{`resource "quay_org_member" "x" {
+  organization = "acme"
+  username     = "other+ci"
+  teams        = ["owners"]
+}`, `Quay grants robots only in their own namespace`},
 		{`resource "quay_org_member" "x" {
   organization = "acme"
   username     = "someone"

@@ -9,10 +9,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -24,7 +26,10 @@ import (
 	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
-var _ provider.Provider = (*quayProvider)(nil)
+var (
+	_ provider.Provider                       = (*quayProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*quayProvider)(nil)
+)
 
 // New returns a factory for the provider at the given version.
 func New(version string) func() provider.Provider {
@@ -56,6 +61,10 @@ type providerData struct {
 	client   *quay.Client
 	me       *quay.CurrentUser
 	instance *quay.InstanceConfig // nil when GET /config was not readable
+
+	// userNamespaces caches, for this process, whether a namespace is a
+	// user (true) or not, as plan-time checks looked it up.
+	userNamespaces sync.Map
 }
 
 func (p *quayProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -210,6 +219,7 @@ func (p *quayProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -226,6 +236,7 @@ func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewDefaultPermissionResource,
 		NewRepositoryPermissionResource,
 		NewRepositoryPermissionsResource,
+		NewRobotResource,
 	}
 }
 
@@ -250,6 +261,15 @@ func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewRepositoriesDataSource,
 		NewDefaultPermissionsDataSource,
 		NewRepositoryPermissionsDataSource,
+		NewRobotDataSource,
+		NewRobotsDataSource,
+		NewRobotTokenDataSource,
+	}
+}
+
+func (p *quayProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewRobotTokenEphemeralResource,
 	}
 }
 

@@ -177,7 +177,7 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		resp.Diagnostics.AddError("Quota management is off in this Quay", "Set FEATURE_QUOTA_MANAGEMENT: true (and leave FEATURE_EDIT_QUOTA on) in Quay's config to manage quotas.")
 		return
 	}
-	if r.data.instance == nil || r.data.instance.Feature("SUPERUSERS_FULL_ACCESS") || quayBefore316(r.data.instance) || plan.Limits.IsUnknown() {
+	if r.data.instance == nil || r.data.instance.Feature("SUPERUSERS_FULL_ACCESS") || r.data.instance.OlderThan(3, 16) /* any superuser may still write quota limits */ || plan.Limits.IsUnknown() {
 		return
 	}
 	var prior []quotaLimitModel
@@ -194,16 +194,6 @@ func (r *quotaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if len(add) > 0 || len(remove) > 0 {
 		resp.Diagnostics.AddAttributeError(path.Root("limits"), "Quota limits need FEATURE_SUPERUSERS_FULL_ACCESS", fullAccessHint)
 	}
-}
-
-// quayBefore316 reports whether the instance is older than Quay 3.16,
-// where any superuser may still write quota limits.
-func quayBefore316(ic *quay.InstanceConfig) bool {
-	var major, minor int
-	if _, err := fmt.Sscanf(strings.TrimPrefix(ic.VersionNumber, "Quay "), "%d.%d", &major, &minor); err != nil {
-		return false
-	}
-	return major < 3 || (major == 3 && minor < 16)
 }
 
 // limitBytesFromLimit plans limit_bytes from limit when limit is set.

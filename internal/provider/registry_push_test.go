@@ -31,7 +31,7 @@ func pushTestImage(t *testing.T, namespace, repo, tag string) {
 // its password, or "$oauthtoken" and an OAuth token.
 func pushTestImageAs(t *testing.T, username, password, namespace, repo, tag string) {
 	t.Helper()
-	if _, err := pushImage(os.Getenv("QUAY_URL"), username, password, namespace+"/"+repo, tag); err != nil {
+	if err := pushImage(os.Getenv("QUAY_URL"), username, password, namespace+"/"+repo, tag); err != nil {
 		t.Fatalf("pushing %s/%s:%s: %v", namespace, repo, tag, err)
 	}
 }
@@ -114,34 +114,34 @@ func (rc *registryClient) do(method, target, contentType string, body []byte) (*
 }
 
 // pushImage is the whole push: the token dance, two blobs, the manifest.
-func pushImage(quayURL, username, password, repo, tag string) (string, error) {
+func pushImage(quayURL, username, password, repo, tag string) error {
 	base, err := url.Parse(strings.TrimRight(quayURL, "/") + "/")
 	if err != nil {
-		return "", err
+		return err
 	}
 	hc := &http.Client{Timeout: 60 * time.Second}
 	token, err := registryToken(hc, base, username, password, repo)
 	if err != nil {
-		return "", err
+		return err
 	}
 	rc := &registryClient{base: base, repo: repo, token: token, http: hc}
 	config, layer, manifest, err := testImage(repo + ":" + tag)
 	if err != nil {
-		return "", err
+		return err
 	}
 	for _, blob := range [][]byte{config, layer} {
 		if err := rc.uploadBlob(blob); err != nil {
-			return "", err
+			return err
 		}
 	}
 	resp, raw, err := rc.do(http.MethodPut, "v2/"+repo+"/manifests/"+tag, "application/vnd.oci.image.manifest.v1+json", manifest)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if resp.StatusCode != http.StatusCreated {
-		return "", fmt.Errorf("manifest PUT: HTTP %d: %s", resp.StatusCode, raw)
+		return fmt.Errorf("manifest PUT: HTTP %d: %s", resp.StatusCode, raw)
 	}
-	return sha256Hex(manifest), nil
+	return nil
 }
 
 // registryToken follows the registry's challenge to its token endpoint

@@ -152,11 +152,7 @@ func (r *repositoryResource) Configure(_ context.Context, req resource.Configure
 // repoMirrorOff says whether the server reports FEATURE_REPO_MIRROR off,
 // without which Quay has no call to change a repository's state.
 func (r *repositoryResource) repoMirrorOff() bool {
-	if r.data == nil || r.data.instance == nil {
-		return false
-	}
-	on, reported := r.data.instance.Features["REPO_MIRROR"].(bool)
-	return reported && !on
+	return r.data != nil && r.data.instance.FeatureOff("REPO_MIRROR")
 }
 
 // ModifyPlan refuses, at plan time and with no request, a state change the

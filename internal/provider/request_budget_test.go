@@ -33,8 +33,10 @@ func TestRequestBudget(t *testing.T) {
 
 	config := func(updated bool) string {
 		exp, desc, email, teams, size, role := 1209600, "team", "budget-user@example.com", "quay_team.a.name", "10 GiB", "read"
+		tokenVersion, subject := 1, "main"
 		if updated {
 			exp, desc, email, teams, size, role = 604800, "team (updated)", "budget-new@example.com", "quay_team.a.name, quay_team.b.name", "20 GiB", "write"
+			tokenVersion, subject = 2, "release"
 		}
 		return fmt.Sprintf(`
 resource "quay_organization" "o" {
@@ -100,7 +102,13 @@ resource "quay_repository_permissions" "all" {
   repository = "budget/${quay_repository.r2.name}"
   teams      = { (quay_team.b.name) = %[7]q }
 }
-`, exp, desc, email, teams, desc, size, role, desc)
+resource "quay_robot" "ci" {
+  namespace     = quay_organization.o.name
+  name          = "ci"
+  token_version = %[9]d
+  federation    = [{ issuer = "https://issuer.example.com", subject = %[10]q }]
+}
+`, exp, desc, email, teams, desc, size, role, desc, tokenVersion, subject)
 	}
 
 	const (
@@ -122,12 +130,14 @@ resource "quay_repository_permissions" "all" {
 		teamPerms = repo + "/permissions/team/"
 		userPerm  = userPerms + "{username}"
 		teamPerm  = teamPerms + "{teamname}"
+		robot     = org + "/robots/{robot_shortname}"
 	)
 	// The refresh before an update or destroy: one GET per resource (the
 	// two teams are read from their organization, as Quay has no team GET;
 	// the authoritative permissions are the two lists of their repository).
 	refresh := map[string]int{"GET " + org: 3, "GET " + user: 1, "GET " + member: 1, "GET " + app: 1, "GET " + quotas: 1, "GET " + protos: 1, "GET " + repo: 2,
-		"GET " + teamPerm: 1, "GET " + userPerm: 1, "GET " + userPerms: 1, "GET " + teamPerms: 1}
+		"GET " + teamPerm: 1, "GET " + userPerm: 1, "GET " + userPerms: 1, "GET " + teamPerms: 1,
+		"GET " + robot: 1, "GET " + robot + "/federation": 1} // federation is read only because it is managed
 	plus := func(a, b map[string]int) map[string]int {
 		out := maps.Clone(a)
 		for k, v := range b {
@@ -150,6 +160,11 @@ resource "quay_repository_permissions" "all" {
 		// The authoritative permissions: both lists first; the creator's admin
 		// and the default permission's grant are removed.
 		"GET " + userPerms: 1, "GET " + teamPerms: 1, "DELETE " + userPerm: 1, "DELETE " + teamPerm: 1,
+		// The robot: the GET before the create refuses a robot made outside
+		// Terraform; the PUT's answer is the read-back; federation is a second
+		// call. The plan of each walk asks once whether the namespace is a
+		// user, as the token's user is not yet in the new organization.
+		"GET /api/v1/users/{username}": 2, "GET " + robot: 1, "PUT " + robot: 1, "POST " + robot + "/federation": 1,
 	}
 	phases := []struct {
 		name string
@@ -168,12 +183,14 @@ resource "quay_repository_permissions" "all" {
 			"PUT " + proto:     1,
 			"PUT " + repo:      1, "GET " + repo: 1, // the description PUT answers {"success": true}
 			"PUT " + teamPerm: 2, "PUT " + userPerm: 1,
+			"POST " + robot + "/federation": 1, "POST " + robot + "/regenerate": 1,
 		})},
 		{"destroy", []string{"destroy", "-auto-approve"}, config(true), plus(refresh, map[string]int{
 			"DELETE " + org: 1, "DELETE " + team: 2, "DELETE " + member: 1, "DELETE " + app: 1, "DELETE " + quotaByID: 1, "DELETE " + proto: 1,
 			"GET " + repo + "/tag/": 2, "DELETE " + repo: 2, "GET " + repo: 2, "GET " + repos: 1, // force_destroy: the repository's tags and the organization's repositories are counted first; the deletion is confirmed
 			"DELETE " + teamPerm: 2, "DELETE " + userPerm: 1,
 			"DELETE " + user: 1, "GET " + user: 1, // Quay answers 204 but keeps a disabled user, so the delete is checked
+			"DELETE " + robot: 1,
 		})},
 		{"re-create", []string{"apply", "-auto-approve"}, config(false), plus(create, map[string]int{
 			"POST /api/v1/organization/": 1, "POST " + users: 1, // refused once each: the names are still reserved

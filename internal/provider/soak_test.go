@@ -103,6 +103,11 @@ var soakKinds = []soakKind{
 		},
 	},
 	{
+		typ:      "quay_robot",
+		stateKey: func(v map[string]any) string { return str(v["full_name"]) },
+		quayKeys: func(emu *emulator.Server) []string { return emu.AllRobots() },
+	},
+	{
 		typ:      "quay_user",
 		stateKey: func(v map[string]any) string { return str(v["username"]) },
 		quayKeys: func(emu *emulator.Server) []string { return emu.Users() },
@@ -240,6 +245,26 @@ resource "quay_default_permission" "d1" {
 }
 `, i, i, i, i, repositoryRoleValues[(i+cycle)%3])
 	}
+	// Robots: one replaced every other cycle (its description changes),
+	// its token regenerated and its federation changed each cycle, with a
+	// grant that must follow it; one that stays.
+	fmt.Fprintf(&b, `resource "quay_robot" "bot" {
+  namespace     = quay_organization.o3.name
+  name          = "bot"
+  description   = "generation %d"
+  token_version = %d
+  federation    = [{ issuer = "https://issuer.example.com", subject = "cycle-%d" }]
+}
+resource "quay_robot" "keep" {
+  namespace = quay_organization.o3.name
+  name      = "keep"
+}
+resource "quay_repository_permission" "bot" {
+  repository = "${quay_repository.r0.namespace}/${quay_repository.r0.name}"
+  username   = quay_robot.bot.full_name
+  role       = %q
+}
+`, (cycle+1)/2, cycle+1, cycle, repositoryRoleValues[(cycle+1)%3])
 	upstreams := []string{"quay.io", "docker.io/library", "ghcr.io"}
 	fmt.Fprintf(&b, `resource "quay_proxy_cache" "p" {
   organization      = quay_organization.o2.name

@@ -123,13 +123,26 @@ func statusOr400Containing(text string) notFoundRule {
 	}
 }
 
+// robotNotFound: a missing robot, or (for a superuser with full access) a
+// missing organization, which Quay answers 400 "Organization does not exist".
+func robotNotFound(status int, message string) bool {
+	return statusOr400Containing("Could not find robot")(status, message) || statusOr400Containing("Organization does not exist")(status, message)
+}
+
 // notFoundRules is the one place that knows, per endpoint, which answers
 // mean "not found". Endpoints not listed use status404.
 var notFoundRules = map[string]notFoundRule{
 	"DeleteTeam":       statusOr400Containing("is not a team in org"),
 	"RemoveTeamMember": statusOr400Containing("does not belong to team"),
-	"GetRobot":         statusOr400Containing("Could not find robot"),
-	"DeleteRobot":      statusOr400Containing("Could not find robot"),
+	// Every robot call answers a missing robot 400 "Could not find robot
+	// with specified username" (quay-api.md §12.2).
+	"GetRobot":              robotNotFound,
+	"DeleteRobot":           robotNotFound,
+	"RegenerateRobotToken":  robotNotFound,
+	"GetRobotPermissions":   robotNotFound,
+	"GetRobotFederation":    robotNotFound,
+	"SetRobotFederation":    robotNotFound,
+	"DeleteRobotFederation": robotNotFound,
 	// Quay answers 400 "User (or Team) does not have permission for repo."
 	// when there is no such grant (quay-api.md §14.1).
 	"GetRepositoryUserPermission":    statusOr400Containing("does not have permission for repo"),

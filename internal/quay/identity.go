@@ -2,6 +2,7 @@ package quay
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -37,6 +38,7 @@ type InstanceConfig struct {
 	Config struct {
 		TagExpirationOptions []string `json:"TAG_EXPIRATION_OPTIONS"`
 		AuthenticationType   string   `json:"AUTHENTICATION_TYPE"`
+		RobotsDisallow       bool     `json:"ROBOTS_DISALLOW"`
 	} `json:"config"`
 	Features      map[string]any `json:"features"`
 	RegistryState string         `json:"registry_state"`
@@ -47,6 +49,30 @@ type InstanceConfig struct {
 func (ic *InstanceConfig) Feature(name string) bool {
 	v, ok := ic.Features[name].(bool)
 	return ok && v
+}
+
+// FeatureOff reports whether the server reports feature flag name (without
+// FEATURE_) as off. A flag it does not report, or a config that could not
+// be read (nil), counts as on: Quay then answers for itself.
+func (ic *InstanceConfig) FeatureOff(name string) bool {
+	if ic == nil {
+		return false
+	}
+	on, reported := ic.Features[name].(bool)
+	return reported && !on
+}
+
+// OlderThan reports whether the server's version is known and older than
+// major.minor. An unreadable version counts as new enough.
+func (ic *InstanceConfig) OlderThan(major, minor int) bool {
+	if ic == nil {
+		return false
+	}
+	var ma, mi int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(ic.VersionNumber, "Quay "), "%d.%d", &ma, &mi); err != nil {
+		return false
+	}
+	return ma < major || (ma == major && mi < minor)
 }
 
 // TagExpirationSeconds converts TAG_EXPIRATION_OPTIONS ("0s", "1d", "2w")

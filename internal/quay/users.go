@@ -85,3 +85,13 @@ func (c *Client) UpdateUser(ctx context.Context, username string, req UpdateUser
 func (c *Client) DeleteUser(ctx context.Context, username string) error {
 	return c.do(ctx, call{endpoint: "DeleteUser", method: http.MethodDelete, path: "/api/v1/superuser/users/" + seg(username)})
 }
+
+// IsUser reports whether name is a user account (not an organization or a
+// robot), through Quay's public user view, which any caller may read.
+func (c *Client) IsUser(ctx context.Context, name string) (bool, error) {
+	err := c.do(ctx, call{endpoint: "GetPublicUser", method: http.MethodGet, path: "/api/v1/users/" + seg(name)})
+	if IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
+}

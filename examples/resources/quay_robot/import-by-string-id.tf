@@ -1,0 +1,4 @@
+import {
+  to = quay_robot.ci
+  id = "platform/ci"
+}
