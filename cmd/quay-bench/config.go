@@ -7,7 +7,8 @@ import (
 
 // generate writes a realistic configuration of n resources: organizations,
 // each with teams, users who are members, an OAuth application, a quota
-// and a repository with a team grant and a user grant, in that proportion. With changed, every tenth resource gets an
+// a repository with a team grant and a user grant, and a robot with a
+// grant, in that proportion. With changed, every tenth resource gets an
 // in-place update.
 func generate(prefix string, n int, changed bool) string {
 	var b strings.Builder
@@ -68,6 +69,13 @@ func generate(prefix string, n int, changed bool) string {
 			role = "write"
 		}
 		add(fmt.Sprintf("resource \"quay_repository_permission\" \"ru%d\" {\n  repository = %s\n  username   = quay_org_member.m%d_0.username\n  role       = %q\n}\n", unit, repo, unit, role))
+		// A CI robot with write access; an update regenerates its token.
+		version := 1
+		if pick() {
+			version = 2
+		}
+		add(fmt.Sprintf("resource \"quay_robot\" \"b%d\" {\n  namespace     = quay_organization.o%d.name\n  name          = \"ci\"\n  token_version = %d\n}\n", unit, unit, version))
+		add(fmt.Sprintf("resource \"quay_repository_permission\" \"rb%d\" {\n  repository = %s\n  username   = quay_robot.b%d.full_name\n  role       = \"write\"\n}\n", unit, repo, unit))
 	}
 	return b.String()
 }

@@ -100,6 +100,15 @@ var identityCases = []identityCase{
 		importID: func(p string) string { return p + "/team/app" },
 	},
 	{
+		name:   "robot",
+		config: func(p string) string { return robotConfig(p, `  description = "identity"`) },
+		addr:   "quay_robot.ci",
+		identity: func(p string) map[string]knownvalue.Check {
+			return map[string]knownvalue.Check{"namespace": knownvalue.StringExact(p), "name": knownvalue.StringExact("ci")}
+		},
+		importID: func(p string) string { return p + "+ci" },
+	},
+	{
 		name:   "proxy cache",
 		config: func(p string) string { return proxyConfig(p, fmt.Sprintf("  upstream_registry = %q", testUpstream())) },
 		addr:   "quay_proxy_cache.test",
