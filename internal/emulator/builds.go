@@ -78,8 +78,7 @@ func (s *Server) requestRepoBuild(r *request) {
 	if !ok {
 		return
 	}
-	if repo != nil && repo.state != "NORMAL" {
-		writeJSON(r.w, 503, map[string]any{"message": "Repository is in read only or mirror mode: " + repo.state})
+	if r.nonNormalRepository(repo) {
 		return
 	}
 	body, ok := r.decodeBuildBody()

@@ -172,19 +172,23 @@ func (s *Server) initializeUser(r *request) {
 func (s *Server) getConfig(r *request) {
 	f := s.cfg.Features
 	features := map[string]any{
-		"SUPER_USERS":            f.SuperUsers,
-		"SUPERUSERS_FULL_ACCESS": f.SuperusersFullAccess,
-		"QUOTA_MANAGEMENT":       f.QuotaManagement,
-		"EDIT_QUOTA":             f.EditQuota,
-		"PROXY_CACHE":            f.ProxyCache,
-		"MAILING":                f.Mailing,
-		"REQUIRE_TEAM_INVITE":    f.RequireTeamInvite,
-		"USER_INITIALIZE":        f.UserInitialize,
-		"CHANGE_TAG_EXPIRATION":  f.ChangeTagExpiration,
-		"ANONYMOUS_ACCESS":       f.AnonymousAccess,
-		"REPO_MIRROR":            f.RepoMirror,
-		"BUILD_SUPPORT":          f.BuildSupport,
-		"USER_LAST_ACCESSED":     f.UserLastAccessed,
+		"SUPER_USERS":               f.SuperUsers,
+		"SUPERUSERS_FULL_ACCESS":    f.SuperusersFullAccess,
+		"QUOTA_MANAGEMENT":          f.QuotaManagement,
+		"EDIT_QUOTA":                f.EditQuota,
+		"PROXY_CACHE":               f.ProxyCache,
+		"MAILING":                   f.Mailing,
+		"REQUIRE_TEAM_INVITE":       f.RequireTeamInvite,
+		"USER_INITIALIZE":           f.UserInitialize,
+		"CHANGE_TAG_EXPIRATION":     f.ChangeTagExpiration,
+		"ANONYMOUS_ACCESS":          f.AnonymousAccess,
+		"REPO_MIRROR":               f.RepoMirror,
+		"BUILD_SUPPORT":             f.BuildSupport,
+		"USER_LAST_ACCESSED":        f.UserLastAccessed,
+		"AUTO_PRUNE":                f.AutoPrune,
+		"IMMUTABLE_TAGS":            f.ImmutableTags,
+		"IMMUTABLE_TAGS_CAN_EXPIRE": f.ImmutableTagsCanExpire,
+		"QUOTA_NOTIFICATIONS":       f.QuotaNotifications,
 	}
 	opts := make([]string, 0, len(s.cfg.TagExpirationOptions))
 	for _, o := range s.cfg.TagExpirationOptions {
@@ -196,7 +200,7 @@ func (s *Server) getConfig(r *request) {
 		"SERVER_HOSTNAME":          r.Host,
 		"FEATURE_QUOTA_MANAGEMENT": f.QuotaManagement,
 		"FEATURE_PROXY_CACHE":      f.ProxyCache,
-		"FEATURE_AUTO_PRUNE":       false,
+		"FEATURE_AUTO_PRUNE":       f.AutoPrune,
 	}
 	// ROBOTS_DISALLOW is on the client whitelist, but Quay reads it with a
 	// False fallback, its default config lacking it: only an install that

@@ -425,9 +425,14 @@ func (s *Server) putManifest(r *request) {
 	}
 	repo.manifests[digest] = &manifest{digest: digest, mediaType: mediaType, body: body.Bytes(), size: size}
 	if !isDigest {
-		now := time.Now().UTC()
-		order := s.state.newID()
-		repo.tags[ref] = &repoTag{name: ref, manifest: digest, start: now, order: order}
+		// The manifest is stored before the tag is moved, so a refused
+		// tag leaves it behind, as Quay's create_manifest_and_retarget_tag
+		// does (endpoints/v2/manifest.py, _write_manifest).
+		if _, refused := s.retargetTag(repo, ref, digest, nowMillis()); refused != nil {
+			registryError(r.w, http.StatusConflict, "TAG_IMMUTABLE", "tag is immutable and cannot be overwritten",
+				map[string]any{"message": "tag '" + ref + "' is immutable"})
+			return
+		}
 		r.logAction("push_repo", ns, map[string]any{"repo": name, "namespace": ns, "tag": ref})
 	}
 	r.w.Header().Set("Location", "/v2/"+r.param("repository")+"/manifests/"+digest)
@@ -458,7 +463,7 @@ func (s *Server) getManifest(r *request) {
 	var m *manifest
 	if repo != nil {
 		ref := r.param("reference")
-		if t := repo.tags[ref]; t != nil {
+		if t := repo.liveTag(ref, time.Now()); t != nil {
 			ref = t.manifest
 		}
 		m = repo.manifests[ref]
@@ -488,8 +493,8 @@ func (s *Server) listRegistryTags(r *request) {
 		return
 	}
 	tags := make([]string, 0, len(repo.tags))
-	for t := range repo.tags {
-		tags = append(tags, t)
+	for _, t := range repo.liveTags(time.Now()) {
+		tags = append(tags, t.name)
 	}
 	sort.Strings(tags)
 	writeJSON(r.w, 200, map[string]any{"name": ns + "/" + name, "tags": tags})

@@ -26,7 +26,19 @@ type repository struct {
 	state       string               // NORMAL, READ_ONLY, MIRROR
 	blobs       map[string][]byte    // by digest: blobs uploaded to this repository
 	manifests   map[string]*manifest // by digest
-	tags        map[string]*repoTag  // live tags by name
+	// tags holds the newest row of each tag name (tags.go): a live tag,
+	// or one whose expiration has passed; deadTags the rows a delete, a
+	// move or a new row of the same name ended, oldest first.
+	tags     map[string]*repoTag
+	deadTags []*repoTag
+
+	// What hangs off the repository and goes with it: auto-prune and
+	// immutability policies (autoprune.go, immutability.go), notifications
+	// and the e-mail addresses authorized for them (notifications.go).
+	autoprunePolicies    []*autoprunePolicy
+	immutabilityPolicies []*immutabilityPolicy
+	notifications        []*notification
+	authorizedEmails     []*authorizedEmail
 }
 
 // manifest is a pushed image manifest.
@@ -35,14 +47,6 @@ type manifest struct {
 	mediaType string
 	body      []byte
 	size      int64 // the sum of its layers' sizes, as Quay's manifest_layers_size
-}
-
-// repoTag is a live tag.
-type repoTag struct {
-	name     string
-	manifest string // digest
-	start    time.Time
-	order    int64 // creation order, for the tag history listing
 }
 
 // Hooks the repository permissions (permissions.go) use. Each runs with
@@ -101,7 +105,6 @@ func (s *Server) registerRepositoryRoutes(rt *router) {
 	if s.cfg.Features.RepoMirror {
 		rt.handle("PUT", "/api/v1/repository/{repository}/changestate", s.changeRepositoryState)
 	}
-	rt.handle("GET", "/api/v1/repository/{repository}/tag/", s.listRepositoryTags)
 }
 
 // splitRepository reads the {repository} path parameter as Quay's
@@ -402,10 +405,10 @@ func (repo *repository) descriptionValue() any {
 	return *repo.description
 }
 
-// lastModified is the Unix time of the newest tag push, or nil.
+// lastModified is the Unix time of the newest live tag's creation, or nil.
 func (repo *repository) lastModified() any {
 	var newest time.Time
-	for _, t := range repo.tags {
+	for _, t := range repo.liveTags(time.Now()) {
 		if t.start.After(newest) {
 			newest = t.start
 		}
@@ -422,16 +425,6 @@ func (repo *repository) sizeBytes() int64 {
 		n += int64(len(b))
 	}
 	return n
-}
-
-// sortedTags are the live tags, oldest first.
-func (repo *repository) sortedTags() []*repoTag {
-	out := make([]*repoTag, 0, len(repo.tags))
-	for _, t := range repo.tags {
-		out = append(out, t)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].order < out[j].order })
-	return out
 }
 
 // GET /api/v1/repository/{repository} (§13.1).
@@ -460,14 +453,11 @@ func (s *Server) getRepository(r *request) {
 	}
 	if r.queryBool("includeTags", true) {
 		tags := map[string]any{}
-		for i, t := range repo.sortedTags() {
+		for i, t := range repo.liveTags(time.Now()) {
 			if i == 500 {
 				break
 			}
-			tags[t.name] = map[string]any{
-				"name": t.name, "size": repo.manifests[t.manifest].size,
-				"last_modified": rfc2822(t.start), "manifest_digest": t.manifest,
-			}
+			tags[t.name] = repo.repositoryTagView(t)
 		}
 		view["tags"] = tags
 	}
@@ -574,48 +564,6 @@ func (s *Server) deleteRepository(r *request) {
 	r.noContent()
 }
 
-// GET /api/v1/repository/{repository}/tag/ (§13.9; endpoints/api/tag.py):
-// the emulator keeps no tag history, so every tag listed is live.
-func (s *Server) listRepositoryTags(r *request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	repo, ok := r.repoForAccess("read")
-	if !ok {
-		return
-	}
-	page, limit := 1, 50
-	if v, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil {
-		page = max(1, v)
-	}
-	if v, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil {
-		limit = min(100, max(1, v))
-	}
-	specific := r.URL.Query().Get("specificTag")
-	var tags []*repoTag
-	// Quay lists the newest first.
-	all := repo.sortedTags()
-	for i := len(all) - 1; i >= 0; i-- {
-		if specific == "" || all[i].name == specific {
-			tags = append(tags, all[i])
-		}
-	}
-	from := (page - 1) * limit
-	var pageTags []*repoTag
-	if from < len(tags) {
-		pageTags = tags[from:min(len(tags), from+limit)]
-	}
-	out := make([]any, 0, len(pageTags))
-	for _, t := range pageTags {
-		m := repo.manifests[t.manifest]
-		out = append(out, map[string]any{
-			"name": t.name, "reversion": false, "start_ts": t.start.Unix(),
-			"manifest_digest": t.manifest, "is_manifest_list": false, "size": m.size,
-			"last_modified": rfc2822(t.start),
-		})
-	}
-	r.ok(200, map[string]any{"tags": out, "page": page, "has_additional": from+limit < len(tags)})
-}
-
 // Repositories returns "namespace/name" of every live repository, sorted,
 // for test assertions.
 func (s *Server) Repositories() []string {
@@ -640,8 +588,8 @@ func (s *Server) RepositoryTags(ns, name string) []string {
 		return nil
 	}
 	var out []string
-	for t := range repo.tags {
-		out = append(out, t)
+	for _, t := range repo.liveTags(time.Now()) {
+		out = append(out, t.name)
 	}
 	sort.Strings(out)
 	return out

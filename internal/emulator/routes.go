@@ -60,6 +60,10 @@ func (s *Server) buildRoutes() *router {
 	}
 
 	s.registerRepositoryRoutes(rt)
+	s.registerTagRoutes(rt)
+	s.registerAutoPruneRoutes(rt)
+	s.registerImmutabilityRoutes(rt)
+	s.registerNotificationRoutes(rt)
 	s.registerPermissionRoutes(rt)
 	s.registerRegistryRoutes(rt)
 	s.registerBuildRoutes(rt)

@@ -30,11 +30,25 @@ type Features struct {
 	RepoMirror           bool // FEATURE_REPO_MIRROR: repository mirroring and PUT .../changestate
 	BuildSupport         bool // FEATURE_BUILD_SUPPORT: reported in /config; Quay's build API does not check it
 	UserLastAccessed     bool // FEATURE_USER_LAST_ACCESSED: robot logins stamp last_accessed, robot lists show it
+	// AutoPrune is FEATURE_AUTO_PRUNE: the autoprunepolicy endpoints of
+	// organizations, users and repositories (autoprune.go).
+	AutoPrune bool
+	// ImmutableTags is FEATURE_IMMUTABLE_TAGS: the immutabilitypolicy
+	// endpoints (Quay 3.17 and later only), the tags' immutable field, and
+	// the refusal to move, delete or overwrite an immutable tag.
+	ImmutableTags bool
+	// ImmutableTagsCanExpire is FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE: an
+	// immutable tag keeps, and may be given, an expiration.
+	ImmutableTagsCanExpire bool
+	// QuotaNotifications is FEATURE_QUOTA_NOTIFICATIONS: the namespace
+	// notification endpoints (Quay 3.18 and later only; notifications.go).
+	QuotaNotifications bool
 }
 
 // TestInstallFeatures is the flag set of the Quay install the acceptance
 // tests expect: superusers with full access, quota management, proxy cache,
-// user initialize, and mailing off (so team additions are direct).
+// user initialize, auto-prune, immutable tags and quota notifications, and
+// mailing off (so team additions are direct).
 func TestInstallFeatures() Features {
 	return Features{
 		SuperUsers:           true,
@@ -50,6 +64,9 @@ func TestInstallFeatures() Features {
 		RepoMirror:           true,
 		BuildSupport:         true, // Quay's default (config.py)
 		UserLastAccessed:     true, // Quay's default (config.py)
+		AutoPrune:            true,
+		ImmutableTags:        true,
+		QuotaNotifications:   true,
 	}
 }
 

@@ -81,6 +81,13 @@ type namespace struct {
 	// Users and organizations: robot accounts by short name (robots.go);
 	// made on first use, dropped with the namespace.
 	robots map[string]*robot
+
+	// Users and organizations: auto-prune policies (autoprune.go),
+	// immutability policies (immutability.go) and namespace notifications
+	// (notifications.go), in creation order; dropped with the namespace.
+	autoprunePolicies    []*autoprunePolicy
+	immutabilityPolicies []*immutabilityPolicy
+	notifications        []*notification
 }
 
 // team is an organization team with its members and pending invitations.
