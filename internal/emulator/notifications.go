@@ -302,19 +302,17 @@ func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && 
 var inlinePath = regexp.MustCompile(`\$\{([^}]*)\}`)
 
 // jsonTemplateError is JSONTemplate's parse check of a webhook template:
-// the text must be JSON, and no ${...} in its strings may be empty. The
-// JSON error is worded as Python's json module words the common cases;
-// JSONPath expressions are not checked.
+// the text must be JSON as Python's json module reads it (its error
+// worded the same), and no ${...} in its strings may be empty. JSONPath
+// expressions are not checked.
 func jsonTemplateError(text string) string {
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return "Could not parse template: " + pyJSONError(text, err)
+	if msg := pyJSONError(text); msg != "" {
+		return "Could not parse template: " + msg
 	}
-	if off := dec.InputOffset(); strings.TrimSpace(text[off:]) != "" {
-		pos := off + int64(len(text[off:])-len(strings.TrimLeft(text[off:], " \t\r\n")))
-		return "Could not parse template: Extra data: " + pyJSONPosition(text, int(pos))
+	dec := json.NewDecoder(strings.NewReader(text))
+	var v any
+	if dec.Decode(&v) != nil {
+		return "" // NaN or Infinity, which Python reads and Go does not
 	}
 	var walk func(any) string
 	walk = func(x any) string {
@@ -346,27 +344,165 @@ func jsonTemplateError(text string) string {
 	return walk(v)
 }
 
-// pyJSONError approximates json.JSONDecodeError's text for a Go decoding
-// error of text.
-func pyJSONError(text string, err error) string {
-	var se *json.SyntaxError
-	pos := len(text)
-	if errors.As(err, &se) {
-		pos = int(se.Offset) - 1
+// pyJSONError is the text of the JSONDecodeError Python's json.loads
+// raises for text, or "" when it parses (json/decoder.py, json/scanner.py).
+func pyJSONError(text string) string {
+	p := &pyJSONScanner{s: []rune(text)}
+	end := p.ws(0)
+	end, msg := p.value(end)
+	if msg == "" {
+		if end = p.ws(end); end != len(p.s) {
+			msg = p.fail("Extra data", end)
+		}
 	}
-	return "Expecting value: " + pyJSONPosition(text, max(0, pos))
+	return msg
 }
 
-// pyJSONPosition is "line L column C (char N)" of a character index.
-func pyJSONPosition(text string, pos int) string {
-	pos = min(pos, len(text))
-	line := strings.Count(text[:pos], "\n") + 1
-	col := pos - strings.LastIndex(text[:pos], "\n")
-	if line == 1 {
-		col = pos + 1
+type pyJSONScanner struct{ s []rune }
+
+func (p *pyJSONScanner) fail(what string, pos int) string {
+	line := 1
+	last := -1
+	for i := 0; i < pos && i < len(p.s); i++ {
+		if p.s[i] == '\n' {
+			line++
+			last = i
+		}
 	}
-	chars := len([]rune(text[:pos]))
-	return "line " + itoa(line) + " column " + itoa(col) + " (char " + itoa(chars) + ")"
+	return what + ": line " + itoa(line) + " column " + itoa(pos-last) + " (char " + itoa(pos) + ")"
+}
+
+func (p *pyJSONScanner) at(i int) rune {
+	if i < len(p.s) {
+		return p.s[i]
+	}
+	return 0
+}
+
+func (p *pyJSONScanner) ws(i int) int {
+	for i < len(p.s) && strings.ContainsRune(" \t\n\r", p.s[i]) {
+		i++
+	}
+	return i
+}
+
+func (p *pyJSONScanner) literal(i int, word string) bool {
+	return strings.HasPrefix(string(p.s[i:]), word)
+}
+
+var pyJSONNumber = regexp.MustCompile(`^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?`)
+
+// value is scan_once: the end of the value at i, or the error.
+func (p *pyJSONScanner) value(i int) (int, string) {
+	switch c := p.at(i); {
+	case i >= len(p.s):
+		return i, p.fail("Expecting value", i)
+	case c == '"':
+		return p.str(i + 1)
+	case c == '{':
+		return p.object(i + 1)
+	case c == '[':
+		return p.array(i + 1)
+	}
+	for _, w := range []string{"null", "true", "false", "NaN", "Infinity", "-Infinity"} {
+		if p.literal(i, w) {
+			return i + len(w), ""
+		}
+	}
+	if m := pyJSONNumber.FindString(string(p.s[i:])); m != "" {
+		return i + len([]rune(m)), ""
+	}
+	return i, p.fail("Expecting value", i)
+}
+
+// str is py_scanstring from just after the opening quote.
+func (p *pyJSONScanner) str(i int) (int, string) {
+	begin := i - 1
+	for {
+		if i >= len(p.s) {
+			return i, p.fail("Unterminated string starting at", begin)
+		}
+		switch c := p.s[i]; {
+		case c == '"':
+			return i + 1, ""
+		case c < 0x20:
+			return i, p.fail("Invalid control character at", i)
+		case c == '\\':
+			if i+1 >= len(p.s) {
+				return i, p.fail("Unterminated string starting at", begin)
+			}
+			esc := p.s[i+1]
+			if esc == 'u' {
+				hex := string(p.s[i+2 : min(len(p.s), i+6)])
+				if len(hex) != 4 || strings.Trim(hex, "0123456789abcdefABCDEF") != "" {
+					return i, p.fail("Invalid \\uXXXX escape", i+1)
+				}
+				i += 6
+				continue
+			}
+			if !strings.ContainsRune(`"\\/bfnrt`, esc) {
+				return i, p.fail("Invalid \\escape", i)
+			}
+			i += 2
+		default:
+			i++
+		}
+	}
+}
+
+// object is JSONObject from just after "{".
+func (p *pyJSONScanner) object(i int) (int, string) {
+	i = p.ws(i)
+	if p.at(i) == '}' && i < len(p.s) {
+		return i + 1, ""
+	}
+	for {
+		if p.at(i) != '"' || i >= len(p.s) {
+			return i, p.fail("Expecting property name enclosed in double quotes", i)
+		}
+		end, msg := p.str(i + 1)
+		if msg != "" {
+			return end, msg
+		}
+		end = p.ws(end)
+		if p.at(end) != ':' || end >= len(p.s) {
+			return end, p.fail("Expecting ':' delimiter", end)
+		}
+		end, msg = p.value(p.ws(end + 1))
+		if msg != "" {
+			return end, msg
+		}
+		end = p.ws(end)
+		switch {
+		case end < len(p.s) && p.s[end] == '}':
+			return end + 1, ""
+		case end >= len(p.s) || p.s[end] != ',':
+			return end, p.fail("Expecting ',' delimiter", end)
+		}
+		i = p.ws(end + 1)
+	}
+}
+
+// array is JSONArray from just after "[".
+func (p *pyJSONScanner) array(i int) (int, string) {
+	i = p.ws(i)
+	if p.at(i) == ']' && i < len(p.s) {
+		return i + 1, ""
+	}
+	for {
+		end, msg := p.value(i)
+		if msg != "" {
+			return end, msg
+		}
+		end = p.ws(end)
+		switch {
+		case end < len(p.s) && p.s[end] == ']':
+			return end + 1, ""
+		case end >= len(p.s) || p.s[end] != ',':
+			return end, p.fail("Expecting ',' delimiter", end)
+		}
+		i = p.ws(end + 1)
+	}
 }
 
 // decodeLoose decodes a JSON value keeping numbers as written.
