@@ -32,6 +32,11 @@ func main() {
 	gcDelay := flag.Duration("namespace-gc-delay", emulator.DefaultNamespaceGCDelay, "how long a deleted organization's or user's name stays reserved (\"Username is not available\"), as in Quay after 3.18.0; 60s is the longest Quay's namespace GC worker takes without a grace period; 0 frees names at once")
 	reuseNames := flag.Bool("reuse-deleted-names", false, "free deleted names at once, as Quay 3.18.0 and older do")
 	robotsDisallow := flag.Bool("robots-disallow", false, "ROBOTS_DISALLOW: robots can be neither created nor used to log in")
+	autoPrune := flag.Bool("auto-prune", true, "FEATURE_AUTO_PRUNE: auto-prune policy endpoints")
+	immutableTags := flag.Bool("immutable-tags", true, "FEATURE_IMMUTABLE_TAGS: immutability policy endpoints (Quay 3.17+) and immutable tags")
+	immutableCanExpire := flag.Bool("immutable-tags-can-expire", false, "FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE: immutable tags may expire")
+	quotaNotifications := flag.Bool("quota-notifications", true, "FEATURE_QUOTA_NOTIFICATIONS: namespace quota notification endpoints (Quay 3.18+)")
+	version := flag.String("quay-version", emulator.DefaultConfig().Version, "the Quay version to emulate (x.y.z): endpoints and behaviour follow it")
 	flag.Parse()
 
 	host, _, err := net.SplitHostPort(*addr)
@@ -49,6 +54,11 @@ func main() {
 	cfg.NamespaceGCDelay = *gcDelay
 	cfg.ReuseDeletedNames = *reuseNames || *gcDelay == 0
 	cfg.RobotsDisallow = *robotsDisallow
+	cfg.Features.AutoPrune = *autoPrune
+	cfg.Features.ImmutableTags = *immutableTags
+	cfg.Features.ImmutableTagsCanExpire = *immutableCanExpire
+	cfg.Features.QuotaNotifications = *quotaNotifications
+	cfg.Version = *version
 	srv := emulator.New(cfg)
 	if *logRequests {
 		srv.SetRequestLog(os.Stderr)
