@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every check and test: vet, lint, examples, unit and emulator tests,
-# the acceptance tests through the real Terraform CLI and again through
-# OpenTofu (both with the race detector), and a short run of every fuzz
-# target. SKIP_TOFU=1 skips the OpenTofu pass, SKIP_LINT=1 the linter,
+# the acceptance tests through the real Terraform CLI, again through
+# OpenTofu and again through Terraform 1.13 (all with the race detector),
+# and a short run of every fuzz target. After each test pass it prints
+# which tests skipped and why. SKIP_TOFU=1 skips the OpenTofu pass,
+# SKIP_TF13=1 the Terraform 1.13 pass, SKIP_LINT=1 the linter,
 # SKIP_RELEASE_CHECK=1 the goreleaser check.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,18 +28,37 @@ fi
 echo "==> examples (terraform fmt and validate)"
 bash scripts/examples-check.sh
 
+tools=$(mktemp -d)
+trap 'rm -rf "$tools"' EXIT
+go build -o "$tools/testreport" ./internal/tools/testreport
+
+# acc_pass CLI PACKAGES... runs go test with TF_ACC_TERRAFORM_PATH=CLI and
+# prints go test's usual lines, then the tests that skipped and why, and
+# how long the pass took. It fails when a test fails.
+acc_pass() {
+  local cli=$1 label pass_start
+  shift
+  label=$("$cli" version 2>/dev/null | grep -m1 -E '^(Terraform|OpenTofu) v')
+  echo "==> go test -race $* with $label"
+  pass_start=$(date +%s)
+  TF_ACC_TERRAFORM_PATH="$cli" go test -race -count=1 -timeout 30m -json "${args[@]}" "$@" 2>&1 |
+    "$tools/testreport" -label "$label"
+  echo "==> $label pass: $(($(date +%s) - pass_start))s"
+}
+
 export TF_ACC=1
-echo "==> go test -race ./... with $("$TERRAFORM" version | grep -m1 -E '^(Terraform|OpenTofu) v')"
-TF_ACC_TERRAFORM_PATH="$TERRAFORM" go test -race -count=1 -timeout 30m "$@" ./...
+args=("$@")
+acc_pass "$TERRAFORM" ./...
 
 if [ "${SKIP_TOFU:-}" != 1 ]; then
-  tofu=$(bash scripts/tofu.sh)
-  echo "==> go test -race ./internal/provider/ with $("$tofu" version | grep -m1 '^OpenTofu v')"
-  TF_ACC_TERRAFORM_PATH="$tofu" TF_ACC_PROVIDER_HOST=registry.opentofu.org \
-    go test -race -count=1 -timeout 30m "$@" ./internal/provider/
+  TF_ACC_PROVIDER_HOST=registry.opentofu.org acc_pass "$(bash scripts/tofu.sh)" ./internal/provider/
+fi
+
+if [ "${SKIP_TF13:-}" != 1 ]; then
+  acc_pass "$(bash scripts/terraform.sh)" ./internal/provider/
 fi
 
 echo "==> fuzz targets"
 FUZZTIME=${FUZZTIME:-10s} bash scripts/fuzz.sh
 
-echo "==> all tests passed in $(( $(date +%s) - start ))s"
+echo "==> all tests passed in $(($(date +%s) - start))s"
