@@ -649,11 +649,15 @@ var cosignTag = regexp.MustCompile(`^sha256-[a-f0-9]{64}\.(sig|att|sbom)$`)
 // repository that is not NORMAL stops the namespace's run, as the worker's
 // task fails there. Immutable tags and cosign tags are never pruned; a
 // pattern is searched (not anchored) in the tag name, and a pattern that
-// does not compile stops the namespace's run. It returns the pruned tags
-// as "namespace/repository:tag", sorted.
+// does not compile stops the namespace's run. Without FEATURE_AUTO_PRUNE
+// nothing runs. It returns the pruned tags as "namespace/repository:tag",
+// sorted.
 func (s *Server) RunAutoPrune() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.cfg.Features.AutoPrune {
+		return nil // the worker does not run without FEATURE_AUTO_PRUNE
+	}
 	names := make([]string, 0, len(s.state.namespaces))
 	for name := range s.state.namespaces {
 		names = append(names, name)

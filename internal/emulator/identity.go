@@ -172,23 +172,35 @@ func (s *Server) initializeUser(r *request) {
 func (s *Server) getConfig(r *request) {
 	f := s.cfg.Features
 	features := map[string]any{
-		"SUPER_USERS":               f.SuperUsers,
-		"SUPERUSERS_FULL_ACCESS":    f.SuperusersFullAccess,
-		"QUOTA_MANAGEMENT":          f.QuotaManagement,
-		"EDIT_QUOTA":                f.EditQuota,
-		"PROXY_CACHE":               f.ProxyCache,
-		"MAILING":                   f.Mailing,
-		"REQUIRE_TEAM_INVITE":       f.RequireTeamInvite,
-		"USER_INITIALIZE":           f.UserInitialize,
-		"CHANGE_TAG_EXPIRATION":     f.ChangeTagExpiration,
-		"ANONYMOUS_ACCESS":          f.AnonymousAccess,
-		"REPO_MIRROR":               f.RepoMirror,
-		"BUILD_SUPPORT":             f.BuildSupport,
-		"USER_LAST_ACCESSED":        f.UserLastAccessed,
-		"AUTO_PRUNE":                f.AutoPrune,
-		"IMMUTABLE_TAGS":            f.ImmutableTags,
-		"IMMUTABLE_TAGS_CAN_EXPIRE": f.ImmutableTagsCanExpire,
-		"QUOTA_NOTIFICATIONS":       f.QuotaNotifications,
+		"SUPER_USERS":            f.SuperUsers,
+		"SUPERUSERS_FULL_ACCESS": f.SuperusersFullAccess,
+		"QUOTA_MANAGEMENT":       f.QuotaManagement,
+		"EDIT_QUOTA":             f.EditQuota,
+		"PROXY_CACHE":            f.ProxyCache,
+		"MAILING":                f.Mailing,
+		"REQUIRE_TEAM_INVITE":    f.RequireTeamInvite,
+		"USER_INITIALIZE":        f.UserInitialize,
+		"CHANGE_TAG_EXPIRATION":  f.ChangeTagExpiration,
+		"ANONYMOUS_ACCESS":       f.AnonymousAccess,
+		"REPO_MIRROR":            f.RepoMirror,
+		"BUILD_SUPPORT":          f.BuildSupport,
+		"USER_LAST_ACCESSED":     f.UserLastAccessed,
+	}
+	// Flags newer than the emulated version are absent from its default
+	// config, so /config lists them only when an install sets them.
+	for _, flag := range []struct {
+		name         string
+		on           bool
+		major, minor int
+	}{
+		{"AUTO_PRUNE", f.AutoPrune, 3, 10},
+		{"IMMUTABLE_TAGS", f.ImmutableTags, 3, 17},
+		{"IMMUTABLE_TAGS_CAN_EXPIRE", f.ImmutableTagsCanExpire, 3, 17},
+		{"QUOTA_NOTIFICATIONS", f.QuotaNotifications, 3, 18},
+	} {
+		if flag.on || versionAtLeast(s.cfg.Version, flag.major, flag.minor) {
+			features[flag.name] = flag.on
+		}
 	}
 	opts := make([]string, 0, len(s.cfg.TagExpirationOptions))
 	for _, o := range s.cfg.TagExpirationOptions {

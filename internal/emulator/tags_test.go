@@ -252,6 +252,18 @@ func TestFeatureFlagsInConfig(t *testing.T) {
 	if f["AUTO_PRUNE"] != false || f["IMMUTABLE_TAGS"] != false || f["QUOTA_NOTIFICATIONS"] != false {
 		t.Fatalf("features off: %v", f)
 	}
+	// Off on a version that predates them: absent, as from Quay's defaults.
+	old := newOrgTestEnv(t, func(c *Config) {
+		c.Version = "3.16.1"
+		c.Features.ImmutableTags, c.Features.QuotaNotifications = false, false
+	})
+	f = old.call(t, "GET", "/config", "", nil).field("features").(map[string]any)
+	if _, has := f["IMMUTABLE_TAGS"]; has || f["AUTO_PRUNE"] != true {
+		t.Fatalf("3.16 features: %v", f)
+	}
+	if _, has := f["QUOTA_NOTIFICATIONS"]; has {
+		t.Fatalf("3.16 features: %v", f)
+	}
 	for _, p := range []string{
 		"/api/v1/organization/acme/autoprunepolicy/", "/api/v1/user/autoprunepolicy/", "/api/v1/repository/acme/app/autoprunepolicy/",
 		"/api/v1/organization/acme/immutabilitypolicy/", "/api/v1/repository/acme/app/immutabilitypolicy/",
@@ -281,6 +293,10 @@ func TestFeatureVersions(t *testing.T) {
 		}
 		if a := e.call(t, "GET", "/api/v1/organization/acme/notifications", e.alice, nil); (a.status == 200) != tc.quotas {
 			t.Errorf("%s quota notifications: %d", tc.version, a.status)
+		}
+		// The flags are reported whatever the version, when they are on.
+		if f := e.call(t, "GET", "/config", "", nil).field("features").(map[string]any); f["IMMUTABLE_TAGS"] != true || f["QUOTA_NOTIFICATIONS"] != true {
+			t.Errorf("%s features: %v", tc.version, f)
 		}
 	}
 }
