@@ -332,6 +332,10 @@ func (s *Server) listRepositoryTags(r *request) {
 			return
 		}
 	}
+	var like *regexp.Regexp
+	if op == "like" {
+		like = ilikeContains(value)
+	}
 	now := time.Now()
 	var rows []*repoTag
 	if onlyActive {
@@ -341,7 +345,7 @@ func (s *Server) listRepositoryTags(r *request) {
 	}
 	var matched []*repoTag
 	for _, t := range rows {
-		if op == "like" && !strings.Contains(strings.ToLower(t.name), strings.ToLower(value)) {
+		if like != nil && !like.MatchString(t.name) {
 			continue
 		}
 		if op == "eq" && t.name != value {
@@ -362,6 +366,31 @@ func (s *Server) listRepositoryTags(r *request) {
 		out = append(out, s.tagListView(repo, t))
 	}
 	r.ok(200, map[string]any{"tags": out, "page": page, "has_additional": from+limit < len(matched)})
+}
+
+// ilikeContains is peewee's contains(value): ILIKE '%value%', with the
+// value's own "%" and "_" left as wildcards and "\" escaping, as
+// PostgreSQL reads it.
+func ilikeContains(value string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString(`(?is)^.*`)
+	for i := 0; i < len(value); i++ {
+		switch c := value[i]; c {
+		case '%':
+			b.WriteString(".*")
+		case '_':
+			b.WriteString(".")
+		case '\\':
+			if i+1 < len(value) {
+				i++
+				b.WriteString(regexp.QuoteMeta(value[i : i+1]))
+			}
+		default:
+			b.WriteString(regexp.QuoteMeta(value[i : i+1]))
+		}
+	}
+	b.WriteString(`.*$`)
+	return regexp.MustCompile(b.String())
 }
 
 // tagWrite is the start of the per-tag PUT and DELETE: write permission

@@ -102,6 +102,10 @@ func TestTagListing(t *testing.T) {
 	if got := strings.Join(tagNames(t, e.call(t, "GET", base+"?onlyActiveTags=true&filter_tag_name=like:V", e.alice, nil)), ","); got != "v1,v2" {
 		t.Fatalf("like: %s", got)
 	}
+	// LIKE wildcards in the value are not escaped.
+	if got := strings.Join(tagNames(t, e.call(t, "GET", base+"?onlyActiveTags=true&filter_tag_name=like:l_t%25t", e.alice, nil)), ","); got != "latest" {
+		t.Fatalf("like with wildcards: %s", got)
+	}
 	if got := strings.Join(tagNames(t, e.call(t, "GET", base+"?filter_tag_name=eq:v1", e.alice, nil)), ","); got != "v1,v1" {
 		t.Fatalf("eq: %s", got)
 	}
