@@ -196,6 +196,10 @@ func TestProxyCacheChecksOrder(t *testing.T) {
 		t.Fatalf("superuser GET, missing org: %d %s", a.status, a.raw)
 	}
 	expectProblem(t, e.call(t, "GET", missing+"proxycache", e.bob, nil), 403, "insufficient_scope", "Unauthorized")
-	expectProblem(t, e.call(t, "POST", missing+"proxycache", e.admin, map[string]any{"upstream_registry": "quay.io"}), 400, "invalid_request", "Error while creating Proxy cache configuration")
+	// With FEATURE_IMMUTABLE_TAGS (3.17+) the create looks the org up for
+	// its immutable tags first, and that lookup's error escapes.
+	expectMessage(t, e.call(t, "POST", missing+"proxycache", e.admin, map[string]any{"upstream_registry": "quay.io"}), 400, "Organization does not exist: nosuch")
+	off := newOrgTestEnv(t, func(c *Config) { c.Features.ImmutableTags = false })
+	expectProblem(t, off.call(t, "POST", missing+"proxycache", off.admin, map[string]any{"upstream_registry": "quay.io"}), 400, "invalid_request", "Error while creating Proxy cache configuration")
 	expectMessage(t, e.call(t, "POST", missing+"validateproxycache", e.admin, map[string]any{"upstream_registry": "quay.io"}), 400, "Organization does not exist: nosuch")
 }

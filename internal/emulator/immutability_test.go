@@ -126,6 +126,18 @@ func TestImmutabilityRepositoryPolicies(t *testing.T) {
 	}
 }
 
+func TestProxyCacheRefusedWithImmutableTags(t *testing.T) {
+	e := newTagEnv(t, nil)
+	e.push(t, "acme/app", "v1", "one")
+	e.call(t, "PUT", "/api/v1/repository/acme/app/tag/v1", e.alice, map[string]any{"immutable": true})
+	expectProblem(t, e.call(t, "POST", "/api/v1/organization/acme/proxycache", e.alice, map[string]any{"upstream_registry": "quay.io"}), 400, "invalid_request",
+		"Cannot convert organization to proxy cache: immutable tags exist")
+	e.call(t, "PUT", "/api/v1/repository/acme/app/tag/v1", e.alice, map[string]any{"immutable": false})
+	if a := e.call(t, "POST", "/api/v1/organization/acme/proxycache", e.alice, map[string]any{"upstream_registry": "quay.io"}); a.status != 201 {
+		t.Fatalf("proxy cache without immutable tags: %d %s", a.status, a.raw)
+	}
+}
+
 func TestAutoPruneSkipsImmutableTags(t *testing.T) {
 	e := newTagEnv(t, nil)
 	for _, tag := range []string{"a", "b", "c"} {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net"
 	"strings"
+	"time"
 )
 
 // Proxy cache configuration (quay-api.md §7). The emulator never touches the
@@ -158,6 +159,30 @@ func (s *Server) proxyCacheOrg(r *request) (org *namespace, ok bool) {
 	return org, true
 }
 
+// refusedForImmutableTags is the create's check with
+// FEATURE_IMMUTABLE_TAGS (3.17+): an organization with a live immutable tag
+// cannot become a proxy cache; a missing one fails the model's lookup.
+func (r *request) refusedForImmutableTags(org *namespace) bool {
+	s := r.srv
+	if !s.cfg.Features.ImmutableTags || !versionAtLeast(s.cfg.Version, 3, 17) {
+		return false
+	}
+	if org == nil {
+		r.modelError("Organization does not exist: " + r.param("orgname"))
+		return true
+	}
+	now := time.Now()
+	for _, repo := range org.repos {
+		for _, t := range repo.liveTags(now) {
+			if t.immutable {
+				r.invalidRequest("Cannot convert organization to proxy cache: immutable tags exist")
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // POST /api/v1/organization/{orgname}/proxycache (§7.1): 201 "Created".
 func (s *Server) createProxyCache(r *request) {
 	cfg, ok := r.proxyBody()
@@ -167,7 +192,7 @@ func (s *Server) createProxyCache(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	org, ok := s.proxyCacheOrg(r)
-	if !ok || r.upstreamRefused(cfg) {
+	if !ok || r.refusedForImmutableTags(org) || r.upstreamRefused(cfg) {
 		return
 	}
 	if org == nil || len(cfg.upstreamRegistry) > 270 {
