@@ -7,8 +7,9 @@ import (
 
 // generate writes a realistic configuration of n resources: organizations,
 // each with teams, users who are members, an OAuth application, a quota
-// a repository with a team grant and a user grant, and a robot with a
-// grant, in that proportion. With changed, every tenth resource gets an
+// a repository with a team grant, a user grant, a robot with a grant, an
+// auto-prune and an immutability policy and a notification, in that
+// proportion. With changed, every tenth resource gets an
 // in-place update.
 func generate(prefix string, n int, changed bool) string {
 	var b strings.Builder
@@ -76,6 +77,15 @@ func generate(prefix string, n int, changed bool) string {
 		}
 		add(fmt.Sprintf("resource \"quay_robot\" \"b%d\" {\n  namespace     = quay_organization.o%d.name\n  name          = \"ci\"\n  token_version = %d\n}\n", unit, unit, version))
 		add(fmt.Sprintf("resource \"quay_repository_permission\" \"rb%d\" {\n  repository = %s\n  username   = quay_robot.b%d.full_name\n  role       = \"write\"\n}\n", unit, repo, unit))
+		// Tag lifecycle: an auto-prune policy (its count changes on an
+		// update), an immutability policy and a push notification.
+		keep := 50
+		if pick() {
+			keep = 20
+		}
+		add(fmt.Sprintf("resource \"quay_auto_prune_policy\" \"p%d\" {\n  repository = %s\n  method     = \"number_of_tags\"\n  value      = \"%d\"\n}\n", unit, repo, keep))
+		add(fmt.Sprintf("resource \"quay_immutability_policy\" \"i%d\" {\n  repository  = %s\n  tag_pattern = \"v[0-9]+\\\\..*\"\n}\n", unit, repo))
+		add(fmt.Sprintf("resource \"quay_repository_notification\" \"n%d\" {\n  repository = %s\n  event      = \"repo_push\"\n  method     = \"webhook\"\n  config     = { url = \"https://hooks.example.com/%d\" }\n}\n", unit, repo, unit))
 	}
 	return b.String()
 }

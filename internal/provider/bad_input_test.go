@@ -366,6 +366,140 @@ var badInputCorpus = []badInput{
   users      = { "CI" = "read" }
 }`, `must be a Quay user name`},
 	{"repository permissions data source repository", "repository", `data "quay_repository_permissions" "x" { repository = "app" }`, `must be a repository as namespace/name`},
+	{"auto-prune method unknown", "method", `resource "quay_auto_prune_policy" "x" {
+  organization = "acme"
+  method       = "newest"
+  value        = "10"
+}`, `value must be one of`},
+	{"auto-prune tag count not a number", "value", `resource "quay_auto_prune_policy" "x" {
+  organization = "acme"
+  method       = "number_of_tags"
+  value        = "7d"
+}`, `is not a number of tags`},
+	{"auto-prune tag count zero", "value", `resource "quay_auto_prune_policy" "x" {
+  organization = "acme"
+  method       = "number_of_tags"
+  value        = "0"
+}`, `is not a number of tags`},
+	{"auto-prune age uppercase unit", "value", `resource "quay_auto_prune_policy" "x" {
+  organization = "acme"
+  method       = "creation_date"
+  value        = "7D"
+}`, `is not an age Quay understands`},
+	{"auto-prune age without number", "value", `resource "quay_auto_prune_policy" "x" {
+  organization = "acme"
+  method       = "creation_date"
+  value        = "d"
+}`, `is not an age Quay understands`},
+	{"auto-prune tag pattern does not compile", "tag_pattern", `resource "quay_auto_prune_policy" "x" {
+  organization = "acme"
+  method       = "number_of_tags"
+  value        = "10"
+  tag_pattern  = "(dev"
+}`, `it does not compile`},
+	{"auto-prune tag pattern blank", "tag_pattern", `resource "quay_auto_prune_policy" "x" {
+  organization = "acme"
+  method       = "number_of_tags"
+  value        = "10"
+  tag_pattern  = " "
+}`, `it is empty`},
+	{"auto-prune two targets", "organization", `resource "quay_auto_prune_policy" "x" {
+  organization = "acme"
+  repository   = "acme/app"
+  method       = "number_of_tags"
+  value        = "10"
+}`, `Exactly one of these attributes must be configured`},
+	{"auto-prune policies data source no target", "organization", `data "quay_auto_prune_policies" "x" {}`, `Exactly one of these attributes must be configured`},
+	{"immutability tag pattern too long", "tag_pattern", `resource "quay_immutability_policy" "x" {
+  organization = "acme"
+  tag_pattern  = "` + strings.Repeat("v", 257) + `"
+}`, `it is 257 characters long`},
+	{"immutability tag pattern spaces", "tag_pattern", `resource "quay_immutability_policy" "x" {
+  repository  = "acme/app"
+  tag_pattern = " v1.* "
+}`, `leading or trailing white space`},
+	{"immutability no target", "organization", `resource "quay_immutability_policy" "x" { tag_pattern = "v1.*" }`, `Exactly one of these attributes must be configured`},
+	{"tag name invalid", "name", `resource "quay_tag" "x" {
+  repository      = "acme/app"
+  name            = "-prod"
+  manifest_digest = "sha256:` + strings.Repeat("a", 64) + `"
+}`, `must be a tag name`},
+	{"tag digest invalid", "manifest_digest", `resource "quay_tag" "x" {
+  repository      = "acme/app"
+  name            = "prod"
+  manifest_digest = "latest"
+}`, `must be a manifest digest`},
+	{"tag expiration in the past", "expiration", `resource "quay_tag" "x" {
+  repository      = "acme/app"
+  name            = "prod"
+  manifest_digest = "sha256:` + strings.Repeat("a", 64) + `"
+  expiration      = "2001-01-01T00:00:00Z"
+}`, `Quay refuses an expiration in the past`},
+	{"tag expiration too far ahead", "expiration", `resource "quay_tag" "x" {
+  repository      = "acme/app"
+  name            = "prod"
+  manifest_digest = "sha256:` + strings.Repeat("a", 64) + `"
+  expiration      = "2999-01-01T00:00:00Z"
+}`, `is more than 104 weeks ahead`},
+	{"tag expiration not a time", "expiration", `resource "quay_tag" "x" {
+  repository      = "acme/app"
+  name            = "prod"
+  manifest_digest = "sha256:` + strings.Repeat("a", 64) + `"
+  expiration      = "tomorrow"
+}`, `must be an RFC 3339 time in the future`},
+	{"tags data source regex", "name_regex", `data "quay_tags" "x" {
+  repository = "acme/app"
+  name_regex = "(v1"
+}`, `must be a valid regular expression`},
+	{"notification event unknown", "event", `resource "quay_repository_notification" "x" {
+  repository = "acme/app"
+  event      = "push"
+  method     = "webhook"
+  config     = { url = "https://hooks.example.com/x" }
+}`, `value must be one of`},
+	{"notification method unknown", "method", `resource "quay_repository_notification" "x" {
+  repository = "acme/app"
+  event      = "repo_push"
+  method     = "sms"
+  config     = { url = "https://hooks.example.com/x" }
+}`, `value must be one of`},
+	{"notification webhook without url", "config.url", `resource "quay_repository_notification" "x" {
+  repository = "acme/app"
+  event      = "repo_push"
+  method     = "webhook"
+  config     = { email = "ops@example.com" }
+}`, `The webhook method needs`},
+	{"notification webhook to localhost", "127.0.0.1", `resource "quay_repository_notification" "x" {
+  repository = "acme/app"
+  event      = "repo_push"
+  method     = "webhook"
+  config     = { url = "http://localhost:8080/hook" }
+}`, `Quay needs an http or https URL`},
+	{"notification email invalid", "config.email", `resource "quay_repository_notification" "x" {
+  repository = "acme/app"
+  event      = "repo_push"
+  method     = "email"
+  config     = { email = "ops" }
+}`, `must be an e-mail address`},
+	{"notification quay target kind", "config.target_kind", `resource "quay_repository_notification" "x" {
+  repository = "acme/app"
+  event      = "repo_push"
+  method     = "quay_notification"
+  config     = { target_kind = "group", target_name = "ops" }
+}`, `value must be one of`},
+	{"notification expiry without days", "event_config.days", `resource "quay_repository_notification" "x" {
+  repository = "acme/app"
+  event      = "repo_image_expiry"
+  method     = "slack"
+  config     = { url = "https://hooks.slack.com/services/x" }
+}`, `The repo_image_expiry event needs`},
+	{"notification level on push", "event_config.level", `resource "quay_repository_notification" "x" {
+  repository   = "acme/app"
+  event        = "repo_push"
+  method       = "slack"
+  config       = { url = "https://hooks.slack.com/services/x" }
+  event_config = { level = "High" }
+}`, `The repo_push event has no setting`},
 	{"provider URL without scheme", "url", `provider "quay" { url = "quay.example.com" }
 data "quay_organization" "x" { name = "platform" }`, `it needs a scheme`},
 	{"provider timeout zero", "request_timeout_seconds", `provider "quay" { request_timeout_seconds = 0 }

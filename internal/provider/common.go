@@ -74,7 +74,7 @@ func (v emailValidator) ValidateString(ctx context.Context, req validator.String
 	}
 	if !validEmail(s) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid e-mail address",
-			fmt.Sprintf("%q %s.", s, v.Description(ctx)))
+			fmt.Sprintf("%q %s (%s).", s, v.Description(ctx), req.Path))
 	}
 }
 

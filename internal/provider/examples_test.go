@@ -1,11 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,7 +18,27 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/quaytf/terraform-provider-quay/internal/emulator"
+	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
+
+// exampleFixtures prepare what an example finds in Quay (the images CI
+// pushed, say) and return the organizations they made.
+var exampleFixtures = map[string]func(t *testing.T, url, token string) []string{
+	"quay_tag": func(t *testing.T, url, token string) []string {
+		// A push creates the repository; the organization must exist.
+		c, err := quay.New(url, quay.WithToken(token))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.CreateOrganization(context.Background(), quay.CreateOrganizationRequest{Name: "platform", Email: "platform@example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := pushImage(url, "$oauthtoken", token, "platform/app", "build-42"); err != nil {
+			t.Fatal(err)
+		}
+		return []string{"platform"}
+	},
+}
 
 var exampleVariable = regexp.MustCompile(`(?m)^variable "([a-z0-9_]+)"`)
 
@@ -42,6 +64,13 @@ func TestAccExamples(t *testing.T) {
 			emu.AddUser("admin", "admin@example.com", true)
 			srv := httptest.NewServer(emu)
 			t.Cleanup(srv.Close)
+			emu.SetBaseURL(srv.URL)
+			token := emu.IssueToken("admin")
+			// What an example expects to find already there; it stays.
+			var fixtureOrgs []string
+			if fixture := exampleFixtures[typ]; fixture != nil {
+				fixtureOrgs = fixture(t, srv.URL, token)
+			}
 			vars := config.Variables{}
 			for _, m := range exampleVariable.FindAllStringSubmatch(string(body), -1) {
 				vars[m[1]] = config.StringVariable("example-" + acctest.RandString(16))
@@ -50,7 +79,12 @@ func TestAccExamples(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				TerraformVersionChecks:   writeOnlyVersionChecks,
 				CheckDestroy: func(*terraform.State) error {
-					left := emu.Organizations()
+					var left []string
+					for _, o := range emu.Organizations() {
+						if !slices.Contains(fixtureOrgs, o) {
+							left = append(left, o)
+						}
+					}
 					for _, k := range emu.ServiceKeys() {
 						if !strings.HasPrefix(k, "quay/") { // Quay's own instance key
 							left = append(left, k)
@@ -67,7 +101,7 @@ func TestAccExamples(t *testing.T) {
 					return nil
 				},
 				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf("provider \"quay\" {\n  url   = %q\n  token = %q\n}\n", srv.URL, emu.IssueToken("admin")) +
+					Config: fmt.Sprintf("provider \"quay\" {\n  url   = %q\n  token = %q\n}\n", srv.URL, token) +
 						string(body),
 					ConfigVariables: vars,
 					Check: func(s *terraform.State) error {

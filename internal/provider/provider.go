@@ -237,6 +237,11 @@ func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewRepositoryPermissionResource,
 		NewRepositoryPermissionsResource,
 		NewRobotResource,
+		NewAutoPrunePolicyResource,
+		NewImmutabilityPolicyResource,
+		NewTagResource,
+		NewRepositoryNotificationResource,
+		NewNamespaceNotificationResource,
 	}
 }
 
@@ -264,6 +269,9 @@ func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewRobotDataSource,
 		NewRobotsDataSource,
 		NewRobotTokenDataSource,
+		NewTagsDataSource,
+		NewAutoPrunePoliciesDataSource,
+		NewRepositoryNotificationsDataSource,
 	}
 }
 

@@ -149,6 +149,11 @@ var notFoundRules = map[string]notFoundRule{
 	"GetRepositoryTeamPermission":    statusOr400Containing("does not have permission for repo"),
 	"DeleteRepositoryUserPermission": statusOr400Containing("does not have permission for repo"),
 	"DeleteRepositoryTeamPermission": statusOr400Containing("does not have permission for repo"),
+	// A missing repository notification: 400 "No repository notification
+	// found for: ..." on delete and reset, "... found with uuid" for one of
+	// another repository (quay-api.md §18.1).
+	"DeleteNotification":        statusOr400Containing("No repository notification found"),
+	"ResetNotificationFailures": statusOr400Containing("No repository notification found"),
 	// The superuser build log read answers a missing build 400
 	// invalid_response "Unable to locate a build by id: <uuid>".
 	"GetBuildLogsSuperuser": statusOr400Containing("Unable to locate a build by id"),

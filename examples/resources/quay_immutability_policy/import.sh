@@ -1,0 +1,3 @@
+# An organization's policy is imported as <organization>/<uuid>,
+# a repository's as <namespace>/<repository>/<uuid>.
+terraform import quay_immutability_policy.releases platform/app/4f1c2a9e-2d7b-4c61-8d0e-93a5b6c7d8e9

@@ -1,0 +1,4 @@
+import {
+  to = quay_tag.prod
+  id = "platform/app:prod"
+}
