@@ -33,8 +33,9 @@ func TestRequestBudget(t *testing.T) {
 
 	config := func(updated bool) string {
 		exp, desc, email, teams, size, role := 1209600, "team", "budget-user@example.com", "quay_team.a.name", "10 GiB", "read"
-		tokenVersion, subject := 1, "main"
+		tokenVersion, subject, keep, pattern := 1, "main", "10", "v1.*"
 		if updated {
+			keep, pattern = "20", "v2.*"
 			exp, desc, email, teams, size, role = 604800, "team (updated)", "budget-new@example.com", "quay_team.a.name, quay_team.b.name", "20 GiB", "write"
 			tokenVersion, subject = 2, "release"
 		}
@@ -108,7 +109,23 @@ resource "quay_robot" "ci" {
   token_version = %[9]d
   federation    = [{ issuer = "https://issuer.example.com", subject = %[10]q }]
 }
-`, exp, desc, email, teams, desc, size, role, desc, tokenVersion, subject)
+resource "quay_auto_prune_policy" "p" {
+  repository = "budget/${quay_repository.r.name}"
+  method     = "number_of_tags"
+  value      = %[11]q
+}
+resource "quay_immutability_policy" "i" {
+  repository  = "budget/${quay_repository.r.name}"
+  tag_pattern = %[12]q
+}
+resource "quay_repository_notification" "n" {
+  repository    = "budget/${quay_repository.r.name}"
+  event         = "repo_push"
+  method        = "webhook"
+  config        = { url = "https://hooks.example.com/budget" }
+  reset_version = %[9]d
+}
+`, exp, desc, email, teams, desc, size, role, desc, tokenVersion, subject, keep, pattern)
 	}
 
 	const (
@@ -131,13 +148,20 @@ resource "quay_robot" "ci" {
 		userPerm  = userPerms + "{username}"
 		teamPerm  = teamPerms + "{teamname}"
 		robot     = org + "/robots/{robot_shortname}"
+		prunes    = repo + "/autoprunepolicy/"
+		prune     = prunes + "{policy_uuid}"
+		immuts    = repo + "/immutabilitypolicy/"
+		immut     = immuts + "{policy_uuid}"
+		notes     = repo + "/notification/"
+		note      = notes + "{uuid}"
 	)
 	// The refresh before an update or destroy: one GET per resource (the
 	// two teams are read from their organization, as Quay has no team GET;
 	// the authoritative permissions are the two lists of their repository).
 	refresh := map[string]int{"GET " + org: 3, "GET " + user: 1, "GET " + member: 1, "GET " + app: 1, "GET " + quotas: 1, "GET " + protos: 1, "GET " + repo: 2,
 		"GET " + teamPerm: 1, "GET " + userPerm: 1, "GET " + userPerms: 1, "GET " + teamPerms: 1,
-		"GET " + robot: 1, "GET " + robot + "/federation": 1} // federation is read only because it is managed
+		"GET " + robot: 1, "GET " + robot + "/federation": 1, // federation is read only because it is managed
+		"GET " + prune: 1, "GET " + immut: 1, "GET " + note: 1}
 	plus := func(a, b map[string]int) map[string]int {
 		out := maps.Clone(a)
 		for k, v := range b {
@@ -165,6 +189,13 @@ resource "quay_robot" "ci" {
 		// call. The plan of each walk asks once whether the namespace is a
 		// user, as the token's user is not yet in the new organization.
 		"GET /api/v1/users/{username}": 2, "GET " + robot: 1, "PUT " + robot: 1, "POST " + robot + "/federation": 1,
+		// Policies: the list refuses a duplicate and finds one made by a lost
+		// answer; the create answers with the uuid only, so one GET reads it.
+		"GET " + prunes: 1, "POST " + prunes: 1, "GET " + prune: 1,
+		"GET " + immuts: 1, "POST " + immuts: 1, "GET " + immut: 1,
+		// A notification: the list tells one made by a lost answer; the
+		// create answers with the view.
+		"GET " + notes: 1, "POST " + notes: 1,
 	}
 	phases := []struct {
 		name string
@@ -184,13 +215,15 @@ resource "quay_robot" "ci" {
 			"PUT " + repo:      1, "GET " + repo: 1, // the description PUT answers {"success": true}
 			"PUT " + teamPerm: 2, "PUT " + userPerm: 1,
 			"POST " + robot + "/federation": 1, "POST " + robot + "/regenerate": 1,
+			"PUT " + prune: 1, "GET " + prune: 1, "PUT " + immut: 1, "GET " + immut: 1, // the PUTs answer 204
+			"POST " + note: 1, // reset_version 1 to 2 resets the failure count
 		})},
 		{"destroy", []string{"destroy", "-auto-approve"}, config(true), plus(refresh, map[string]int{
 			"DELETE " + org: 1, "DELETE " + team: 2, "DELETE " + member: 1, "DELETE " + app: 1, "DELETE " + quotaByID: 1, "DELETE " + proto: 1,
 			"GET " + repo + "/tag/": 2, "DELETE " + repo: 2, "GET " + repo: 2, "GET " + repos: 1, // force_destroy: the repository's tags and the organization's repositories are counted first; the deletion is confirmed
 			"DELETE " + teamPerm: 2, "DELETE " + userPerm: 1,
 			"DELETE " + user: 1, "GET " + user: 1, // Quay answers 204 but keeps a disabled user, so the delete is checked
-			"DELETE " + robot: 1,
+			"DELETE " + robot: 1, "DELETE " + prune: 1, "DELETE " + immut: 1, "DELETE " + note: 1,
 		})},
 		{"re-create", []string{"apply", "-auto-approve"}, config(false), plus(create, map[string]int{
 			"POST /api/v1/organization/": 1, "POST " + users: 1, // refused once each: the names are still reserved

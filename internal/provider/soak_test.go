@@ -108,6 +108,21 @@ var soakKinds = []soakKind{
 		quayKeys: func(emu *emulator.Server) []string { return emu.AllRobots() },
 	},
 	{
+		typ:      "quay_auto_prune_policy",
+		stateKey: policyStateKey,
+		quayKeys: func(emu *emulator.Server) []string { return emu.AllAutoPrunePolicies() },
+	},
+	{
+		typ:      "quay_immutability_policy",
+		stateKey: policyStateKey,
+		quayKeys: func(emu *emulator.Server) []string { return emu.AllImmutabilityPolicies() },
+	},
+	{
+		typ:      "quay_repository_notification",
+		stateKey: func(v map[string]any) string { return str(v["repository"]) + "/" + str(v["uuid"]) },
+		quayKeys: func(emu *emulator.Server) []string { return emu.AllNotifications() },
+	},
+	{
 		typ:      "quay_user",
 		stateKey: func(v map[string]any) string { return str(v["username"]) },
 		quayKeys: func(emu *emulator.Server) []string { return emu.Users() },
@@ -126,6 +141,12 @@ var soakKinds = []soakKind{
 			return out
 		},
 	},
+}
+
+// policyStateKey is a tag policy's "<target>/<uuid>".
+func policyStateKey(v map[string]any) string {
+	target := str(v["organization"]) + str(v["repository"]) + str(v["user_namespace"])
+	return target + "/" + str(v["uuid"])
 }
 
 // soakConfig is the configuration of one cycle: objects come and go and
@@ -265,6 +286,33 @@ resource "quay_repository_permission" "bot" {
   role       = %q
 }
 `, (cycle+1)/2, cycle+1, cycle, repositoryRoleValues[(cycle+1)%3])
+	// Tag lifecycle on the first repository: a prune policy whose count
+	// changes, an immutability policy whose pattern changes, and a
+	// notification replaced every other cycle (a new title) and reset.
+	fmt.Fprintf(&b, `resource "quay_auto_prune_policy" "keep" {
+  repository = "${quay_repository.r0.namespace}/${quay_repository.r0.name}"
+  method     = "number_of_tags"
+  value      = "%d"
+}
+resource "quay_auto_prune_policy" "org" {
+  organization = quay_organization.o3.name
+  method       = "creation_date"
+  value        = "%dd"
+  tag_pattern  = "^dev-"
+}
+resource "quay_immutability_policy" "releases" {
+  repository  = "${quay_repository.r0.namespace}/${quay_repository.r0.name}"
+  tag_pattern = "v%d\\..*"
+}
+resource "quay_repository_notification" "push" {
+  repository    = "${quay_repository.r0.namespace}/${quay_repository.r0.name}"
+  event         = "repo_push"
+  method        = "webhook"
+  title         = "generation %d"
+  config        = { url = "https://hooks.example.com/soak" }
+  reset_version = %d
+}
+`, 10+cycle, 7+cycle, cycle, (cycle+1)/2, cycle+1)
 	upstreams := []string{"quay.io", "docker.io/library", "ghcr.io"}
 	fmt.Fprintf(&b, `resource "quay_proxy_cache" "p" {
   organization      = quay_organization.o2.name
