@@ -183,4 +183,3 @@ func (c *Client) ChangeRepositoryState(ctx context.Context, namespace, name, sta
 func (c *Client) DeleteRepository(ctx context.Context, namespace, name string) error {
 	return c.do(ctx, call{endpoint: "DeleteRepository", method: http.MethodDelete, path: repositoryPath(namespace, name)})
 }
-
