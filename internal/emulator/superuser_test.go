@@ -77,3 +77,41 @@ func TestRegistrySize(t *testing.T) {
 	}
 	expectProblem(t, e.call(t, "GET", path, e.alice, nil), 403, "insufficient_scope", "Unauthorized")
 }
+
+// TestSuperuserUserListPages: with limit the user list pages like the
+// organization list (creation order, next_page); without, one answer.
+func TestSuperuserUserListPages(t *testing.T) {
+	e := newOrgTestEnv(t, nil)
+	for i := range 3 {
+		if a := e.call(t, "POST", "/api/v1/superuser/users/", e.admin, map[string]any{"username": fmt.Sprintf("user-%d", i)}); a.status != 200 {
+			t.Fatalf("create: %d %s", a.status, a.raw)
+		}
+	}
+	base := "/api/v1/superuser/users/"
+	if a := e.call(t, "GET", base, e.admin, nil); len(a.field("users").([]any)) != 6 || a.field("next_page") != nil {
+		t.Fatalf("unpaged list: %s", a.raw)
+	}
+	var names []any
+	path := base + "?limit=4"
+	for pages := 0; ; pages++ {
+		if pages > 2 {
+			t.Fatal("too many pages")
+		}
+		a := e.call(t, "GET", path, e.admin, nil)
+		if users := a.field("users").([]any); len(users) > 4 {
+			t.Fatalf("page of %d", len(users))
+		}
+		for _, u := range a.field("users").([]any) {
+			names = append(names, u.(map[string]any)["username"])
+		}
+		next, _ := a.field("next_page").(string)
+		if next == "" {
+			break
+		}
+		path = base + "?limit=4&next_page=" + next
+	}
+	if len(names) != 6 || fmt.Sprint(names[3:]) != "[user-0 user-1 user-2]" {
+		t.Fatalf("paged names: %v", names)
+	}
+	expectProblem(t, e.call(t, "GET", base+"?limit=101", e.admin, nil), 400, "invalid_request", "Page limit cannot be above 100")
+}

@@ -120,32 +120,50 @@ func (s *Server) createUser(r *request) {
 	r.ok(200, map[string]any{"username": username, "email": emailOut, "password": password, "encrypted_password": randomUpper(64)})
 }
 
-// GET /api/v1/superuser/users/ (§8.2).
+// GET /api/v1/superuser/users/ (§8.2). Without limit, every user in one
+// answer; with limit (at most 100), pages in creation order with an opaque
+// next_page token, as the organization list pages.
 func (s *Server) listUsers(r *request) {
 	if !r.requireSuperuser() {
 		return
 	}
-	if l := r.URL.Query().Get("limit"); l != "" {
-		if n, err := json.Number(l).Int64(); err == nil && n > 100 {
-			r.invalidRequest("Page limit cannot be above 100")
-			return
-		}
+	limit, paged, ok := r.pageLimit()
+	if !ok {
+		return
 	}
 	includeDisabled := r.queryBool("disabled", true)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	names := []string{}
-	for name, ns := range s.state.namespaces {
+	var users []*namespace
+	for _, ns := range s.state.namespaces {
 		if !ns.isOrg && (includeDisabled || ns.enabled) {
-			names = append(names, name)
+			users = append(users, ns)
 		}
 	}
-	sort.Strings(names)
-	users := make([]any, 0, len(names))
-	for _, n := range names {
-		users = append(users, s.userView(s.state.namespaces[n]))
+	if !paged {
+		sort.Slice(users, func(i, j int) bool { return users[i].name < users[j].name })
+	} else {
+		sort.Slice(users, func(i, j int) bool { return createdBefore(users[i], users[j]) })
 	}
-	r.ok(200, map[string]any{"users": users})
+	start, end, next := 0, len(users), ""
+	if paged {
+		if after, ok := decodeOrgPageToken(r.URL.Query().Get("next_page")); ok {
+			start = sort.Search(len(users), func(i int) bool { return !createdBefore(users[i], after) })
+		}
+		if start+limit < len(users) {
+			end = start + limit
+			next = encodeOrgPageToken(users[end])
+		}
+	}
+	views := make([]any, 0, end-start)
+	for _, u := range users[start:end] {
+		views = append(views, s.userView(u))
+	}
+	body := map[string]any{"users": views}
+	if next != "" {
+		body["next_page"] = next
+	}
+	r.ok(200, body)
 }
 
 // GET /api/v1/superuser/users/{username} (§8.3).

@@ -17,11 +17,11 @@ import (
 
 // cliHarness drives the Terraform CLI directly against a provider binary
 // built from this tree (with the race detector) and an emulator of the
-// test's own, for tests that need more than terraform-plugin-testing
+// test's own (or, for some tests, the tests' Quay), for tests that need more than terraform-plugin-testing
 // offers: re-running failed applies, -parallelism, `terraform show`.
 type cliHarness struct {
 	t   *testing.T
-	emu *emulator.Server
+	emu *emulator.Server // nil when driving a real Quay
 	dir string
 	env []string
 	tf  string
@@ -54,6 +54,20 @@ func raceProvider(t *testing.T) string {
 
 func newCLIHarness(t *testing.T, emu *emulator.Server, extraEnv ...string) *cliHarness {
 	t.Helper()
+	tfPath := harnessCLI(t)
+	emu.AddUser("admin", "admin@example.com", true)
+	token := emu.IssueToken("admin")
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	emu.SetBaseURL(srv.URL)
+	h := newHarnessFor(t, tfPath, srv.URL, token, extraEnv...)
+	h.emu, h.srv = emu, srv
+	return h
+}
+
+// harnessCLI is the CLI the harness runs, or a skip when there is none.
+func harnessCLI(t *testing.T) string {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("runs the Terraform CLI: set TF_ACC=1")
 	}
@@ -61,12 +75,13 @@ func newCLIHarness(t *testing.T, emu *emulator.Server, extraEnv ...string) *cliH
 	if tfPath == "" {
 		t.Skip("TF_ACC_TERRAFORM_PATH names no Terraform CLI")
 	}
-	emu.AddUser("admin", "admin@example.com", true)
-	token := emu.IssueToken("admin")
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	emu.SetBaseURL(srv.URL)
+	return tfPath
+}
 
+// newHarnessFor drives the CLI against the Quay at url (an emulator or a
+// real Quay) with token.
+func newHarnessFor(t *testing.T, tfPath, url, token string, extraEnv ...string) *cliHarness {
+	t.Helper()
 	bin := raceProvider(t)
 	dir := t.TempDir()
 	cliConfig := filepath.Join(dir, "terraformrc")
@@ -84,10 +99,10 @@ func newCLIHarness(t *testing.T, emu *emulator.Server, extraEnv ...string) *cliH
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "QUAY_URL="+srv.URL, "QUAY_TOKEN="+token,
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "QUAY_URL="+url, "QUAY_TOKEN="+token,
 		"TF_LOG=", "TF_ACC_LOG_PATH=")
 	env = append(env, extraEnv...)
-	return &cliHarness{t: t, emu: emu, dir: work, env: env, tf: tfPath, srv: srv}
+	return &cliHarness{t: t, dir: work, env: env, tf: tfPath}
 }
 
 const harnessProvider = "terraform {\n  required_providers {\n    quay = { source = \"quaytf/quay\" }\n  }\n}\nprovider \"quay\" {}\n"

@@ -2,6 +2,7 @@ package quay
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"testing"
 
@@ -78,5 +79,30 @@ func TestTeamsAndUsersAgainstEmulator(t *testing.T) {
 	}
 	if err := c.DeleteUser(ctx, "bob"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestListUsersPages: the user list is read 100 at a time, to the end.
+func TestListUsersPages(t *testing.T) {
+	s := emulator.New(emulator.DefaultConfig())
+	s.AddUser("admin", "admin@example.com", true)
+	for i := range 150 {
+		s.AddUser(fmt.Sprintf("user%03d", i), "", false)
+	}
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	c := newTestClient(t, hs.URL, WithToken(s.IssueToken("admin")))
+	s.ResetCounts()
+	users, err := c.ListUsers(context.Background(), true)
+	if err != nil || len(users) != 151 {
+		t.Fatalf("ListUsers: %d users, %v", len(users), err)
+	}
+	for i := 1; i < len(users); i++ {
+		if users[i-1].Username >= users[i].Username {
+			t.Fatalf("not sorted by name, or a user twice: %q then %q", users[i-1].Username, users[i].Username)
+		}
+	}
+	if n := s.Counts()["GET /api/v1/superuser/users/"]; n != 2 {
+		t.Fatalf("%d requests, want 2 pages", n)
 	}
 }

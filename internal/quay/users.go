@@ -2,8 +2,10 @@ package quay
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 )
 
@@ -16,8 +18,9 @@ type User struct {
 	Verified  bool   `json:"verified"`
 	SuperUser bool   `json:"super_user"`
 	Enabled   bool   `json:"enabled"`
-	// QuotaReport is set when quota management is on.
-	QuotaReport *QuotaReport `json:"quota_report"`
+	// Quotas and QuotaReport are set when quota management is on.
+	Quotas      []QuotaSummary `json:"quotas"`
+	QuotaReport *QuotaReport   `json:"quota_report"`
 }
 
 // CreateUserRequest is the body of POST /api/v1/superuser/users/.
@@ -54,16 +57,39 @@ func (c *Client) GetUser(ctx context.Context, username string) (*User, error) {
 	return &out, nil
 }
 
-// ListUsers lists every user; disabled ones too when includeDisabled.
+// UsersPageSize is the page size asked for when listing users: Quay's
+// maximum. Without a limit Quay answers every user at once, which on a large
+// installation is one very long request.
+const UsersPageSize = 100
+
+// ListUsers lists every user (disabled ones too when includeDisabled),
+// sorted by name, one request per page of UsersPageSize, following
+// next_page to the end.
 func (c *Client) ListUsers(ctx context.Context, includeDisabled bool) ([]User, error) {
-	var out struct {
-		Users []User `json:"users"`
+	var all []User
+	next := ""
+	for {
+		var out struct {
+			Users    []User `json:"users"`
+			NextPage string `json:"next_page"`
+		}
+		q := url.Values{"disabled": {strconv.FormatBool(includeDisabled)}, "limit": {strconv.Itoa(UsersPageSize)}}
+		if next != "" {
+			q.Set("next_page", next)
+		}
+		if err := c.do(ctx, call{endpoint: "ListUsers", method: http.MethodGet, path: "/api/v1/superuser/users/", query: q, out: &out}); err != nil {
+			return nil, err
+		}
+		all = append(all, out.Users...)
+		if out.NextPage == "" {
+			sort.Slice(all, func(i, j int) bool { return all[i].Username < all[j].Username })
+			return all, nil
+		}
+		if out.NextPage == next {
+			return nil, fmt.Errorf("GET /api/v1/superuser/users/: Quay returned the same next_page token twice")
+		}
+		next = out.NextPage
 	}
-	q := url.Values{"disabled": {strconv.FormatBool(includeDisabled)}}
-	if err := c.do(ctx, call{endpoint: "ListUsers", method: http.MethodGet, path: "/api/v1/superuser/users/", query: q, out: &out}); err != nil {
-		return nil, err
-	}
-	return out.Users, nil
 }
 
 // UpdateUserRequest is the body of PUT /api/v1/superuser/users/{username};
