@@ -21,7 +21,7 @@ CFG
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
 "$TERRAFORM" fmt -check -recursive examples/
 count=0
-for dir in examples/provider examples/demo examples/resources/*/ examples/data-sources/*/ examples/ephemeral-resources/*/; do
+for dir in examples/provider examples/demo examples/guides/*/ examples/resources/*/ examples/data-sources/*/ examples/ephemeral-resources/*/; do
   dir=${dir%/}
   case=$work/case-$count
   mkdir -p "$case"
