@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,6 +37,9 @@ func main() {
 	immutableTags := flag.Bool("immutable-tags", true, "FEATURE_IMMUTABLE_TAGS: immutability policy endpoints (Quay 3.17+) and immutable tags")
 	immutableCanExpire := flag.Bool("immutable-tags-can-expire", false, "FEATURE_IMMUTABLE_TAGS_CAN_EXPIRE: immutable tags may expire")
 	quotaNotifications := flag.Bool("quota-notifications", true, "FEATURE_QUOTA_NOTIFICATIONS: namespace quota notification endpoints (Quay 3.18+)")
+	repoMirror := flag.Bool("repo-mirror", true, "FEATURE_REPO_MIRROR: repository mirror endpoints and PUT .../changestate")
+	ssrfAllowed := flag.String("ssrf-allowed-hosts", "", "SSRF_ALLOWED_HOSTS: comma-separated host names or CIDR ranges a mirror may reach although private or loopback (e.g. 127.0.0.1 for an upstream emulator)")
+	mirrorDelay := flag.Duration("mirror-sync-delay", emulator.DefaultMirrorSyncDelay, "how long after a repository mirror's sync-now the emulated mirror worker syncs; negative: never")
 	version := flag.String("quay-version", emulator.DefaultConfig().Version, "the Quay version to emulate (x.y.z): endpoints and behaviour follow it")
 	flag.Parse()
 
@@ -58,6 +62,13 @@ func main() {
 	cfg.Features.ImmutableTags = *immutableTags
 	cfg.Features.ImmutableTagsCanExpire = *immutableCanExpire
 	cfg.Features.QuotaNotifications = *quotaNotifications
+	cfg.Features.RepoMirror = *repoMirror
+	for _, h := range strings.Split(*ssrfAllowed, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			cfg.SSRFAllowedHosts = append(cfg.SSRFAllowedHosts, h)
+		}
+	}
+	cfg.MirrorSyncDelay = *mirrorDelay
 	cfg.Version = *version
 	srv := emulator.New(cfg)
 	if *logRequests {

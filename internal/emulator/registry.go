@@ -221,7 +221,10 @@ func (s *Server) registryAuth(r *request) {
 			role := s.repoRole(c, ns, name)
 			switch {
 			case repo != nil:
-				granted["push"] = (repoRoleRank[role] >= repoRoleRank["write"] || c.fullAccess) && repo.state == "NORMAL"
+				// In state MIRROR only the mirror's robot may push
+				// (mirror.go); never in READ_ONLY.
+				mirrorRobot := repo.state == "MIRROR" && repo.mirror != nil && repo.mirror.robot == user.name
+				granted["push"] = (repoRoleRank[role] >= repoRoleRank["write"] || c.fullAccess) && (repo.state == "NORMAL" || mirrorRobot)
 			case (n.isOrg && s.canCreateRepo(c, n)) || (!n.isOrg && n.name == user.name):
 				// A push to a missing repository creates it (private, as
 				// CREATE_PRIVATE_REPO_ON_PUSH defaults) when the user may

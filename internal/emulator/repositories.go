@@ -39,6 +39,10 @@ type repository struct {
 	immutabilityPolicies []*immutabilityPolicy
 	notifications        []*notification
 	authorizedEmails     []*authorizedEmail
+
+	// mirror is the repository mirror configuration (mirror.go); Quay has
+	// no call that removes it, only the repository's delete.
+	mirror *repoMirror
 }
 
 // manifest is a pushed image manifest.

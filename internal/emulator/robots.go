@@ -64,6 +64,14 @@ var robotFederationSchema = mustSchema(`{"type": "array", "description": "Federa
 		"subject": {"type": "string", "description": "The subject of the token"}},
 	"required": ["issuer", "subject"]}}`)
 
+// robotDeleteGuards may refuse a robot's delete: each returns Quay's
+// message, or "" to let it go. They run with s.mu held.
+var robotDeleteGuards []func(s *Server, full string) string
+
+// robotDropHooks run when a robot is deleted, with s.mu held, for what
+// goes with it outside the namespace's own rows.
+var robotDropHooks []func(s *Server, full string)
+
 func init() {
 	// A namespace's robots go with it, and with them whatever names them.
 	namespaceDeleteHooks = append(namespaceDeleteHooks, func(s *Server, ns *namespace) {
@@ -554,8 +562,13 @@ func (s *Server) deleteRobot(r *request, ns string) {
 		return
 	}
 	// Quay refuses here with "Robot is being used by a mirror" (400 P)
-	// when a repository mirror uses the robot; the emulator has no
-	// repository mirrors yet.
+	// when a repository mirror uses the robot (mirror.go).
+	for _, guard := range robotDeleteGuards {
+		if msg := guard(s, rb.fullName()); msg != "" {
+			r.invalidRequest(msg)
+			return
+		}
+	}
 	s.dropRobot(s.state.namespaces[ns], rb)
 	r.logAction("delete_robot", ns, map[string]any{"robot": short})
 	r.noContent()
@@ -587,6 +600,9 @@ func (s *Server) dropRobot(ns *namespace, rb *robot) {
 		if g.user == full {
 			delete(s.state.registry.tokens, tok)
 		}
+	}
+	for _, h := range robotDropHooks {
+		h(s, full)
 	}
 }
 

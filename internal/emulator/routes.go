@@ -60,6 +60,7 @@ func (s *Server) buildRoutes() *router {
 	}
 
 	s.registerRepositoryRoutes(rt)
+	s.registerMirrorRoutes(rt)
 	s.registerTagRoutes(rt)
 	s.registerAutoPruneRoutes(rt)
 	s.registerImmutabilityRoutes(rt)

@@ -43,6 +43,19 @@ type Features struct {
 	// QuotaNotifications is FEATURE_QUOTA_NOTIFICATIONS: the namespace
 	// notification endpoints (Quay 3.18 and later only; notifications.go).
 	QuotaNotifications bool
+	// TeamSyncing is FEATURE_TEAM_SYNCING: the team syncing endpoints
+	// (teamsync.go). Teams sync only with an AuthenticationType that has
+	// groups (LDAP, OIDC, Keystone).
+	TeamSyncing bool
+	// NonSuperuserTeamSyncingSetup is FEATURE_NONSUPERUSER_TEAM_SYNCING_SETUP:
+	// organization admins who are not superusers may turn syncing on and off.
+	NonSuperuserTeamSyncingSetup bool
+	// OrgMirror is FEATURE_ORG_MIRROR: the organization mirror endpoints
+	// (Quay 3.17 and later only; org_mirror.go).
+	OrgMirror bool
+	// SparseIndex is FEATURE_SPARSE_INDEX: a repository mirror may have an
+	// architecture_filter (Quay 3.17 and later).
+	SparseIndex bool
 }
 
 // TestInstallFeatures is the flag set of the Quay install the acceptance
@@ -117,6 +130,20 @@ type Config struct {
 	// RobotsDisallow is ROBOTS_DISALLOW: no robot can be created, and
 	// existing robots cannot log in to the registry (robots.go).
 	RobotsDisallow bool
+	// AuthenticationType is AUTHENTICATION_TYPE: "Database" (the default),
+	// or "LDAP", "OIDC", "Keystone" or "JWT" for an install whose users come
+	// from a directory; only LDAP, OIDC and Keystone teams can sync to a
+	// group (teamsync.go).
+	AuthenticationType string
+	// SSRFAllowedHosts is SSRF_ALLOWED_HOSTS: host names or CIDR ranges a
+	// repository or organization mirror may name although they are
+	// private, loopback or otherwise blocked (ssrf.go). A test whose
+	// upstream registry listens on 127.0.0.1 lists "127.0.0.1" here.
+	SSRFAllowedHosts []string
+	// MirrorSyncDelay is how long after a repository mirror's sync-now the
+	// emulated mirror worker runs the sync (mirror_sync.go). Zero means
+	// DefaultMirrorSyncDelay; negative means only RunMirrorSync syncs.
+	MirrorSyncDelay time.Duration
 }
 
 // DefaultConfig is a test install as described by TestInstallFeatures.
@@ -126,6 +153,7 @@ func DefaultConfig() Config {
 		TagExpirationOptions: []int64{0, 86400, 604800, 1209600, 2419200},
 		DefaultTagExpiration: 1209600,
 		Version:              "3.18.0",
+		AuthenticationType:   "Database",
 	}
 }
 
@@ -155,6 +183,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Version == "" {
 		cfg.Version = DefaultConfig().Version
+	}
+	if cfg.AuthenticationType == "" {
+		cfg.AuthenticationType = DefaultConfig().AuthenticationType
+	}
+	if cfg.MirrorSyncDelay == 0 {
+		cfg.MirrorSyncDelay = DefaultMirrorSyncDelay
 	}
 	s := &Server{
 		cfg:      cfg,

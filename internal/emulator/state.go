@@ -88,6 +88,9 @@ type namespace struct {
 	autoprunePolicies    []*autoprunePolicy
 	immutabilityPolicies []*immutabilityPolicy
 	notifications        []*notification
+
+	// Organizations: the organization mirror configuration (org_mirror.go).
+	orgMirror *orgMirror
 }
 
 // team is an organization team with its members and pending invitations.
