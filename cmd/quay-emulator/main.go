@@ -40,6 +40,9 @@ func main() {
 	repoMirror := flag.Bool("repo-mirror", true, "FEATURE_REPO_MIRROR: repository mirror endpoints and PUT .../changestate")
 	ssrfAllowed := flag.String("ssrf-allowed-hosts", "", "SSRF_ALLOWED_HOSTS: comma-separated host names or CIDR ranges a mirror may reach although private or loopback (e.g. 127.0.0.1 for an upstream emulator)")
 	mirrorDelay := flag.Duration("mirror-sync-delay", emulator.DefaultMirrorSyncDelay, "how long after a repository mirror's sync-now the emulated mirror worker syncs; negative: never")
+	teamSyncing := flag.Bool("team-syncing", false, "FEATURE_TEAM_SYNCING: team syncing endpoints (teams sync only with -auth-type LDAP, OIDC or Keystone)")
+	nonSuperuserSync := flag.Bool("nonsuperuser-team-syncing-setup", false, "FEATURE_NONSUPERUSER_TEAM_SYNCING_SETUP: organization admins may set team syncing up")
+	authType := flag.String("auth-type", "Database", "AUTHENTICATION_TYPE: Database, LDAP, OIDC, Keystone or JWT (users still live in the emulator)")
 	version := flag.String("quay-version", emulator.DefaultConfig().Version, "the Quay version to emulate (x.y.z): endpoints and behaviour follow it")
 	flag.Parse()
 
@@ -69,6 +72,9 @@ func main() {
 		}
 	}
 	cfg.MirrorSyncDelay = *mirrorDelay
+	cfg.Features.TeamSyncing = *teamSyncing
+	cfg.Features.NonSuperuserTeamSyncingSetup = *nonSuperuserSync
+	cfg.AuthenticationType = *authType
 	cfg.Version = *version
 	srv := emulator.New(cfg)
 	if *logRequests {

@@ -185,6 +185,9 @@ func (s *Server) getConfig(r *request) {
 		"REPO_MIRROR":            f.RepoMirror,
 		"BUILD_SUPPORT":          f.BuildSupport,
 		"USER_LAST_ACCESSED":     f.UserLastAccessed,
+		"TEAM_SYNCING":           f.TeamSyncing,
+
+		"NONSUPERUSER_TEAM_SYNCING_SETUP": f.NonSuperuserTeamSyncingSetup,
 	}
 	// Flags newer than the emulated version are absent from its default
 	// config, so /config lists them only when an install sets them.
@@ -209,7 +212,7 @@ func (s *Server) getConfig(r *request) {
 	}
 	config := map[string]any{
 		"TAG_EXPIRATION_OPTIONS":   opts,
-		"AUTHENTICATION_TYPE":      "Database",
+		"AUTHENTICATION_TYPE":      s.cfg.AuthenticationType,
 		"SERVER_HOSTNAME":          r.Host,
 		"FEATURE_QUOTA_MANAGEMENT": f.QuotaManagement,
 		"FEATURE_PROXY_CACHE":      f.ProxyCache,

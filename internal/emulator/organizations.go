@@ -150,7 +150,7 @@ func (s *Server) teamView(c caller, org *namespace, t *team) map[string]any {
 		"can_view":     s.isOrgAdmin(c, org) || t.hasMember(c.name()),
 		"repo_count":   0,
 		"member_count": len(t.members),
-		"is_synced":    false,
+		"is_synced":    t.sync != nil,
 	}
 }
 

@@ -29,6 +29,7 @@ func (s *Server) buildRoutes() *router {
 	rt.handle("GET", "/api/v1/organization/{orgname}/team/{teamname}/members", s.listTeamMembers)
 	rt.handle("PUT", "/api/v1/organization/{orgname}/team/{teamname}/members/{membername}", s.addTeamMember)
 	rt.handle("DELETE", "/api/v1/organization/{orgname}/team/{teamname}/members/{membername}", s.removeTeamMember)
+	s.registerTeamSyncRoutes(rt)
 	if f.Mailing {
 		rt.handle("PUT", "/api/v1/organization/{orgname}/team/{teamname}/invite/{email}", s.inviteEmail)
 		rt.handle("DELETE", "/api/v1/organization/{orgname}/team/{teamname}/invite/{email}", s.deleteEmailInvite)

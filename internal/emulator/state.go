@@ -25,6 +25,8 @@ type state struct {
 
 	registry registryState // blob uploads and registry tokens; see registry.go
 
+	groups map[string][]string // directory groups by name, for team sync; see teamsync.go
+
 	// reserved holds the names of deleted namespaces not yet purged, with
 	// the time the simulated GC purges each (zero: only RunNamespaceGC
 	// does); see namespacegc.go.
@@ -100,6 +102,7 @@ type team struct {
 	role        string // member, creator, admin
 	members     []string
 	invites     []*invite
+	sync        *teamSync // set while the team follows a directory group (teamsync.go)
 }
 
 // invite is a pending team invitation, for an existing user or an e-mail.

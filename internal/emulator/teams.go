@@ -178,7 +178,9 @@ func (s *Server) listTeamMembers(r *request) {
 			}
 		}
 	}
-	r.ok(200, map[string]any{"name": t.name, "members": members, "can_edit": s.isOrgAdmin(r.caller, org)})
+	view := map[string]any{"name": t.name, "members": members, "can_edit": s.isOrgAdmin(r.caller, org)}
+	s.teamSyncInfo(r.caller, org, t, view)
+	r.ok(200, view)
 }
 
 // PUT /api/v1/organization/{orgname}/team/{teamname}/members/{membername} (§5.7).
@@ -190,6 +192,9 @@ func (s *Server) listTeamMembers(r *request) {
 func (s *Server) addTeamMember(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.syncedTeamRefuses(r, true) {
+		return
+	}
 	org, t := s.teamForMembers(r, true)
 	if t == nil {
 		return
@@ -224,6 +229,9 @@ func (s *Server) addTeamMember(r *request) {
 func (s *Server) removeTeamMember(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.syncedTeamRefuses(r, true) {
+		return
+	}
 	org, t := s.teamForMembers(r, true)
 	if t == nil {
 		return
@@ -258,6 +266,9 @@ func (s *Server) removeTeamMember(r *request) {
 func (s *Server) inviteEmail(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.syncedTeamRefuses(r, false) {
+		return
+	}
 	org, t := s.teamForMembers(r, true)
 	if t == nil {
 		return
