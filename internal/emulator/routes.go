@@ -71,6 +71,7 @@ func (s *Server) buildRoutes() *router {
 	s.registerBuildRoutes(rt)
 
 	s.registerLogRoutes(rt)
+	s.registerGlobalMessageRoutes(rt)
 
 	if s.quotaEnabled() && f.SuperUsers {
 		s.registerQuotaRoutes(rt)

@@ -25,7 +25,8 @@ type state struct {
 
 	registry registryState // blob uploads and registry tokens; see registry.go
 
-	groups map[string][]string // directory groups by name, for team sync; see teamsync.go
+	groups   map[string][]string // directory groups by name, for team sync; see teamsync.go
+	messages []*globalMessage    // superusers' global messages, oldest first; see globalmessages.go
 
 	// reserved holds the names of deleted namespaces not yet purged, with
 	// the time the simulated GC purges each (zero: only RunNamespaceGC
