@@ -43,6 +43,8 @@ func main() {
 	teamSyncing := flag.Bool("team-syncing", false, "FEATURE_TEAM_SYNCING: team syncing endpoints (teams sync only with -auth-type LDAP, OIDC or Keystone)")
 	nonSuperuserSync := flag.Bool("nonsuperuser-team-syncing-setup", false, "FEATURE_NONSUPERUSER_TEAM_SYNCING_SETUP: organization admins may set team syncing up")
 	authType := flag.String("auth-type", "Database", "AUTHENTICATION_TYPE: Database, LDAP, OIDC, Keystone or JWT (users still live in the emulator)")
+	orgMirror := flag.Bool("org-mirror", false, "FEATURE_ORG_MIRROR: organization mirror endpoints (Quay 3.17+; the API only, nothing is discovered or synced)")
+	sparseIndex := flag.Bool("sparse-index", false, "FEATURE_SPARSE_INDEX: repository mirrors may set architecture_filter (Quay 3.17+)")
 	version := flag.String("quay-version", emulator.DefaultConfig().Version, "the Quay version to emulate (x.y.z): endpoints and behaviour follow it")
 	flag.Parse()
 
@@ -75,6 +77,8 @@ func main() {
 	cfg.Features.TeamSyncing = *teamSyncing
 	cfg.Features.NonSuperuserTeamSyncingSetup = *nonSuperuserSync
 	cfg.AuthenticationType = *authType
+	cfg.Features.OrgMirror = *orgMirror
+	cfg.Features.SparseIndex = *sparseIndex
 	cfg.Version = *version
 	srv := emulator.New(cfg)
 	if *logRequests {

@@ -201,6 +201,7 @@ func (s *Server) getConfig(r *request) {
 		{"IMMUTABLE_TAGS_CAN_EXPIRE", f.ImmutableTagsCanExpire, 3, 17},
 		{"QUOTA_NOTIFICATIONS", f.QuotaNotifications, 3, 18},
 		{"SPARSE_INDEX", f.SparseIndex, 3, 17},
+		{"ORG_MIRROR", f.OrgMirror, 3, 17},
 	} {
 		if flag.on || versionAtLeast(s.cfg.Version, flag.major, flag.minor) {
 			features[flag.name] = flag.on
@@ -218,6 +219,9 @@ func (s *Server) getConfig(r *request) {
 		"FEATURE_PROXY_CACHE":      f.ProxyCache,
 		"FEATURE_AUTO_PRUNE":       f.AutoPrune,
 		"FEATURE_REPO_MIRROR":      f.RepoMirror,
+	}
+	if versionAtLeast(s.cfg.Version, 3, 17) {
+		config["FEATURE_ORG_MIRROR"] = f.OrgMirror
 	}
 	// ROBOTS_DISALLOW is on the client whitelist, but Quay reads it with a
 	// False fallback, its default config lacking it: only an install that

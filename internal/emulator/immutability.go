@@ -232,6 +232,10 @@ func (s *Server) createOrgImmutabilityPolicy(r *request) {
 		r.forbidden()
 		return
 	}
+	if s.orgMirrored(name) {
+		r.invalidRequest("Cannot create immutability policy: organization is managed by organization-level mirroring")
+		return
+	}
 	p, ok := r.parseImmutabilityPolicy(body)
 	if !ok {
 		return

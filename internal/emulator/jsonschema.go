@@ -354,6 +354,10 @@ func (s *schema) errors(sch, inst *jsonValue) []schemaErr {
 			if inst.kind == "number" && numberLess(inst.str, val.str) {
 				add(kw, inst.repr()+" is less than the minimum of "+val.repr())
 			}
+		case "maximum":
+			if inst.kind == "number" && numberLess(val.str, inst.str) {
+				add(kw, inst.repr()+" is greater than the maximum of "+val.repr())
+			}
 		case "enum":
 			found := false
 			for _, e := range val.vals {

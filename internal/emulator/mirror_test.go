@@ -327,7 +327,7 @@ func TestRunMirrorSyncFromUpstream(t *testing.T) {
 	}
 	next, err := time.Parse(time.RFC3339Nano, g.field("sync_start_date").(string))
 	if err != nil || !next.After(time.Now().Add(-time.Second)) || next.After(time.Now().Add(61*time.Second)) ||
-		int64(next.Sub(start).Round(time.Second).Seconds())%60 != 0 {
+		int64(next.Sub(start).Truncate(time.Second).Seconds())%60 != 0 {
 		t.Fatalf("sync_start_date not moved to the next interval: %v (from %v)", g.field("sync_start_date"), start)
 	}
 	if !regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$`).MatchString(g.field("sync_start_date").(string)) {

@@ -192,7 +192,14 @@ func (s *Server) createProxyCache(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	org, ok := s.proxyCacheOrg(r)
-	if !ok || r.refusedForImmutableTags(org) || r.upstreamRefused(cfg) {
+	if !ok {
+		return
+	}
+	if org != nil && s.orgMirrored(org.name) {
+		r.invalidRequest("Cannot create proxy cache: organization is managed by organization-level mirroring")
+		return
+	}
+	if r.refusedForImmutableTags(org) || r.upstreamRefused(cfg) {
 		return
 	}
 	if org == nil || len(cfg.upstreamRegistry) > 270 {

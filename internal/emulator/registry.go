@@ -225,6 +225,9 @@ func (s *Server) registryAuth(r *request) {
 				// (mirror.go); never in READ_ONLY.
 				mirrorRobot := repo.state == "MIRROR" && repo.mirror != nil && repo.mirror.robot == user.name
 				granted["push"] = (repoRoleRank[role] >= repoRoleRank["write"] || c.fullAccess) && (repo.state == "NORMAL" || mirrorRobot)
+			case s.orgMirrored(n.name):
+				// Repositories of an org-mirrored organization are made
+				// by the mirror only: no push creates one.
 			case (n.isOrg && s.canCreateRepo(c, n)) || (!n.isOrg && n.name == user.name):
 				// A push to a missing repository creates it (private, as
 				// CREATE_PRIVATE_REPO_ON_PUSH defaults) when the user may

@@ -302,6 +302,10 @@ func (s *Server) createRepository(r *request) {
 		r.invalidRequest("Invalid repository name")
 		return
 	}
+	if s.orgMirrored(ns.name) {
+		r.invalidRequest("Cannot create repository: organization is managed by organization-level mirroring")
+		return
+	}
 	creator := ""
 	if c.user != nil {
 		creator = c.user.name
@@ -542,6 +546,10 @@ func (s *Server) changeRepositoryState(r *request) {
 	}
 	if repo == nil {
 		r.notFound()
+		return
+	}
+	if s.orgMirrored(ns) {
+		r.bareDetail(400, "Repository state changes are not allowed in an organization managed by organization-level mirroring")
 		return
 	}
 	state, _, _ := getString(body, "state")

@@ -45,6 +45,7 @@ func (s *Server) buildRoutes() *router {
 	rt.handle("DELETE", "/api/v1/organization/{orgname}/applications/{client_id}", s.deleteApplication)
 	rt.handle("POST", "/api/v1/organization/{orgname}/applications/{client_id}/resetclientsecret", s.resetClientSecret)
 
+	s.registerOrgMirrorRoutes(rt)
 	if f.ProxyCache {
 		rt.handle("GET", "/api/v1/organization/{orgname}/proxycache", s.getProxyCache)
 		rt.handle("POST", "/api/v1/organization/{orgname}/proxycache", s.createProxyCache)
