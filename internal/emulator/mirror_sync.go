@@ -59,13 +59,14 @@ func (s *Server) RunMirrorSync(ns, repo string) error {
 
 // mirrorSnapshot is what a sync reads of the configuration it claimed.
 type mirrorSnapshot struct {
-	reference      string
-	username       *string
-	password       *string
-	registryConfig map[string]any
-	rules          []string
-	archFilter     []string
-	timeout        time.Duration
+	reference  string
+	username   *string
+	password   *string
+	insecure   bool              // external_registry_config.verify_tls is false
+	proxy      map[string]string // external_registry_config.proxy's string values
+	rules      []string
+	archFilter []string
+	timeout    time.Duration
 }
 
 // runMirror claims ns/name's mirror and syncs it. The worker (explicit
@@ -93,9 +94,19 @@ func (s *Server) runMirror(ns, name string, want *repoMirror, explicit bool) err
 	exp := time.Now().UTC().Add(mirrorMaxSync).Truncate(time.Microsecond)
 	m.status, m.syncExpiration = "SYNCING", &exp
 	snap := mirrorSnapshot{
-		reference: m.reference, username: m.username, password: m.password,
-		registryConfig: m.registryConfig, rules: append([]string{}, m.rules...),
-		archFilter: append([]string{}, m.archFilter...), timeout: time.Duration(m.skopeoTimeout) * time.Second,
+		reference: m.reference, username: m.username, password: m.password, proxy: map[string]string{},
+		rules: append([]string{}, m.rules...), archFilter: append([]string{}, m.archFilter...),
+		timeout: time.Duration(m.skopeoTimeout) * time.Second,
+	}
+	if v, ok := m.registryConfig["verify_tls"].(bool); ok && !v {
+		snap.insecure = true
+	}
+	if p, ok := m.registryConfig["proxy"].(map[string]any); ok {
+		for k, v := range p {
+			if s, ok := v.(string); ok {
+				snap.proxy[k] = s
+			}
+		}
 	}
 	pattern := strings.Join(snap.rules, ",")
 	if msg, _ := checkRegistryReference(snap.reference, s.cfg.SSRFAllowedHosts, true); msg != "" {
@@ -428,35 +439,27 @@ func newMirrorClient(snap mirrorSnapshot) *mirrorClient {
 			repo = "library/" + repo
 		}
 	}
-	insecure := false
-	if v, ok := snap.registryConfig["verify_tls"].(bool); ok && !v {
-		insecure = true
-	}
 	timeout := snap.timeout
 	if timeout <= 0 {
 		timeout = 300 * time.Second
 	}
-	proxies, _ := snap.registryConfig["proxy"].(map[string]any)
 	transport := &http.Transport{
-		TLSClientConfig: &tls.Config{InsecureSkipVerify: insecure}, //nolint:gosec // verify_tls false asks for it
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: snap.insecure}, //nolint:gosec // verify_tls false asks for it
 		Proxy: func(req *http.Request) (*url.URL, error) {
-			return mirrorProxy(proxies, req.URL)
+			return mirrorProxy(snap.proxy, req.URL)
 		},
 	}
 	return &mirrorClient{
 		hc:     &http.Client{Timeout: timeout, Transport: transport},
-		scheme: "https", insecure: insecure, host: host, repo: repo,
+		scheme: "https", insecure: snap.insecure, host: host, repo: repo,
 		user: snap.username, password: snap.password,
 	}
 }
 
 // mirrorProxy picks the configured proxy for u: https_proxy or
 // http_proxy by scheme, none for a host no_proxy lists.
-func mirrorProxy(proxies map[string]any, u *url.URL) (*url.URL, error) {
-	if proxies == nil {
-		return nil, nil
-	}
-	if np, _ := proxies["no_proxy"].(string); np != "" {
+func mirrorProxy(proxies map[string]string, u *url.URL) (*url.URL, error) {
+	if np := proxies["no_proxy"]; np != "" {
 		host := u.Hostname()
 		for _, entry := range strings.Split(np, ",") {
 			entry = strings.TrimPrefix(strings.TrimSpace(entry), ".")
@@ -469,7 +472,7 @@ func mirrorProxy(proxies map[string]any, u *url.URL) (*url.URL, error) {
 	if u.Scheme == "https" {
 		key = "https_proxy"
 	}
-	if p, _ := proxies[key].(string); p != "" {
+	if p := proxies[key]; p != "" {
 		return url.Parse(p)
 	}
 	return nil, nil

@@ -463,3 +463,36 @@ func TestFnmatch(t *testing.T) {
 		}
 	}
 }
+
+func TestRunMirrorSyncManifestList(t *testing.T) {
+	up, host := newUpstream(t)
+	amd, _, _ := up.srv.TagInfo("up", "app", "v1")
+	arm, _, _ := up.srv.TagInfo("up", "app", "v2")
+	index := []byte(`{"schemaVersion":2,"mediaType":"` + mediaTypeOCIIndex + `","manifests":[` +
+		`{"mediaType":"` + mediaTypeOCIManifest + `","digest":"` + amd + `","size":1,"platform":{"architecture":"amd64","os":"linux"}},` +
+		`{"mediaType":"` + mediaTypeOCIManifest + `","digest":"` + arm + `","size":1,"platform":{"architecture":"arm64","os":"linux"}}]}`)
+	up.srv.mu.Lock()
+	repo := up.srv.state.repo("up", "app")
+	repo.manifests[sha256Digest(index)] = &manifest{digest: sha256Digest(index), mediaType: mediaTypeOCIIndex, body: index}
+	up.srv.retargetTag(repo, "multi", sha256Digest(index), nowMillis())
+	up.srv.mu.Unlock()
+
+	e := newMirrorEnv(t, func(c *Config) { c.Features.SparseIndex = true })
+	e.call(t, "POST", mirrorPath, e.alice, mirrorBody(host+"/up/app", map[string]any{
+		"root_rule":                map[string]any{"rule_kind": "tag_glob_csv", "rule_value": []any{"multi"}},
+		"external_registry_config": map[string]any{"verify_tls": false},
+		"architecture_filter":      []any{"arm64"},
+	}))
+	if err := e.srv.RunMirrorSync("acme", "app"); err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	if d, _, ok := e.srv.TagInfo("acme", "app", "multi"); !ok || d != sha256Digest(index) {
+		t.Fatalf("multi: %s %v", d, ok)
+	}
+	e.srv.mu.Lock()
+	defer e.srv.mu.Unlock()
+	got := e.srv.state.repo("acme", "app").manifests
+	if got[arm] == nil || got[amd] != nil {
+		t.Fatalf("architecture filter: arm64 copied %v, amd64 copied %v", got[arm] != nil, got[amd] != nil)
+	}
+}
