@@ -500,6 +500,67 @@ var badInputCorpus = []badInput{
   config       = { url = "https://hooks.slack.com/services/x" }
   event_config = { level = "High" }
 }`, `The repo_push event has no setting`},
+	{"mirror reference with scheme", "external_reference", `resource "quay_repository_mirror" "x" {
+  repository         = "acme/app"
+  external_reference = "https://quay.io/acme/app"
+  root_rule          = ["latest"]
+  robot_username     = "acme+mirror"
+  sync_interval      = 3600
+}`, `without a scheme`},
+	{"mirror interval too short", "sync_interval", `resource "quay_repository_mirror" "x" {
+  repository         = "acme/app"
+  external_reference = "quay.io/acme/app"
+  root_rule          = ["latest"]
+  robot_username     = "acme+mirror"
+  sync_interval      = 10
+}`, `value must be at least 60`},
+	{"mirror robot of another namespace", "robot_username", `resource "quay_repository_mirror" "x" {
+  repository         = "acme/app"
+  external_reference = "quay.io/acme/app"
+  root_rule          = ["latest"]
+  robot_username     = "other+mirror"
+  sync_interval      = 3600
+}`, `Quay grants robots only in their own namespace`},
+	{"mirror no tag rule", "root_rule", `resource "quay_repository_mirror" "x" {
+  repository         = "acme/app"
+  external_reference = "quay.io/acme/app"
+  root_rule          = []
+  robot_username     = "acme+mirror"
+  sync_interval      = 3600
+}`, `list must contain at least 1 elements`},
+	{"mirror start date with offset", "sync_start_date", `resource "quay_repository_mirror" "x" {
+  repository         = "acme/app"
+  external_reference = "quay.io/acme/app"
+  root_rule          = ["latest"]
+  robot_username     = "acme+mirror"
+  sync_interval      = 3600
+  sync_start_date    = "2030-01-01T00:00:00+02:00"
+}`, `must be a UTC time as YYYY-MM-DDTHH:MM:SSZ`},
+	{"mirror skopeo timeout too short", "skopeo_timeout_interval", `resource "quay_repository_mirror" "x" {
+  repository              = "acme/app"
+  external_reference      = "quay.io/acme/app"
+  root_rule               = ["latest"]
+  robot_username          = "acme+mirror"
+  sync_interval           = 3600
+  skopeo_timeout_interval = 60
+}`, `value must be at least 300`},
+	{"mirror architecture unknown", "architecture_filter", `resource "quay_repository_mirror" "x" {
+  repository          = "acme/app"
+  external_reference  = "quay.io/acme/app"
+  root_rule           = ["latest"]
+  robot_username      = "acme+mirror"
+  sync_interval       = 3600
+  architecture_filter = ["x86"]
+}`, `value must be one of`},
+	{"global message severity", "severity", `resource "quay_global_message" "x" {
+  content  = "hello"
+  severity = "critical"
+}`, `value must be one of`},
+	{"global message media type", "media_type", `resource "quay_global_message" "x" {
+  content    = "hello"
+  media_type = "text/html"
+}`, `value must be one of`},
+	{"global message empty", "content", `resource "quay_global_message" "x" { content = "" }`, `string length must be at least 1`},
 	{"provider URL without scheme", "url", `provider "quay" { url = "quay.example.com" }
 data "quay_organization" "x" { name = "platform" }`, `it needs a scheme`},
 	{"provider timeout zero", "request_timeout_seconds", `provider "quay" { request_timeout_seconds = 0 }

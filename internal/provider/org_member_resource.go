@@ -25,6 +25,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigValidators = (*orgMemberResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*orgMemberResource)(nil)
 	_ resource.ResourceWithConfigure        = (*orgMemberResource)(nil)
 	_ resource.ResourceWithImportState      = (*orgMemberResource)(nil)
 	_ resource.ResourceWithIdentity         = (*orgMemberResource)(nil)
@@ -92,6 +93,40 @@ func (r *orgMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				ElementType:         types.StringType,
 			},
 		},
+	}
+}
+
+// ModifyPlan refuses, before any write, a user in a team that syncs with
+// a directory group: Quay lets only the sync change such a team's users.
+// Teams sync only with FEATURE_TEAM_SYNCING, so no request is made without.
+func (r *orgMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil || r.data.instance == nil || !r.data.instance.Feature("TEAM_SYNCING") {
+		return
+	}
+	var plan orgMemberResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.Organization.IsUnknown() || plan.Username.IsUnknown() || plan.Teams.IsUnknown() || quay.IsRobotName(plan.Username.ValueString()) {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state orgMemberResourceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if plan.Teams.Equal(state.Teams) {
+			return
+		}
+	}
+	var teams []string
+	resp.Diagnostics.Append(plan.Teams.ElementsAs(ctx, &teams, false)...)
+	org := plan.Organization.ValueString()
+	o, err := r.data.client.GetOrganization(ctx, org)
+	if err != nil || o.Teams == nil {
+		return // a new organization has no synced team yet; Quay explains the rest
+	}
+	for _, team := range teams {
+		if t, ok := o.Teams[team]; ok && t.IsSynced {
+			resp.Diagnostics.AddAttributeError(path.Root("teams"), "Team syncs with a directory group",
+				fmt.Sprintf("Team %s/%s takes its members from a directory group, and Quay refuses to add or remove users by hand there. Add %q to the group instead, or stop syncing the team (its quay_team's sync).", org, team, plan.Username.ValueString()))
+		}
 	}
 }
 

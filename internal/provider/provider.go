@@ -242,6 +242,8 @@ func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewTagResource,
 		NewRepositoryNotificationResource,
 		NewNamespaceNotificationResource,
+		NewRepositoryMirrorResource,
+		NewGlobalMessageResource,
 	}
 }
 
@@ -272,6 +274,8 @@ func (p *quayProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewTagsDataSource,
 		NewAutoPrunePoliciesDataSource,
 		NewRepositoryNotificationsDataSource,
+		NewGlobalMessagesDataSource,
+		NewRepositoryMirrorDataSource,
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -326,6 +327,14 @@ func (r *robotResource) Create(ctx context.Context, req resource.CreateRequest, 
 	setRobotIdentity(ctx, ns, name, resp.Identity, &resp.Diagnostics)
 }
 
+// robotMirrorWait bounds how long a robot's destroy waits for the
+// repository whose mirror names it to be deleted.
+const robotMirrorWait = 2 * time.Minute
+
+func robotUsedByMirror(err error) bool {
+	return err != nil && strings.Contains(quay.ErrorMessage(err), "used by a mirror")
+}
+
 // robotExistsAnswer is Quay's refusal of a create for an existing robot,
 // which a retried create meets when its first attempt was applied.
 func robotExistsAnswer(err error) bool {
@@ -414,10 +423,22 @@ func (r *robotResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	ns, name := state.Namespace.ValueString(), state.Name.ValueString()
 	owner := robotOwner(r.data, ns)
 	err := r.data.client.DeleteRobot(ctx, owner, name)
+	// A mirror configuration keeps its robot even when disabled, until its
+	// repository goes; when the same run deletes that repository, wait for it.
+	deadline := time.Now().Add(robotMirrorWait)
+	for wait := time.Second; robotUsedByMirror(err) && time.Now().Before(deadline); wait = min(2*wait, 10*time.Second) {
+		tflog.Info(ctx, "robot still used by a repository mirror; waiting for the mirror's repository to go", map[string]any{"robot": owner.FullName(name)})
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		err = r.data.client.DeleteRobot(ctx, owner, name)
+	}
 	switch {
 	case err == nil || quay.IsNotFound(err):
-	case strings.Contains(quay.ErrorMessage(err), "used by a mirror"):
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to delete robot %s: a repository mirror pushes with it (give the mirror another robot, or remove the mirror, then destroy the robot)", owner.FullName(name)), err)
+	case robotUsedByMirror(err):
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to delete robot %s: a repository mirror configuration names it (Quay keeps it, even disabled, until the repository is deleted); give the mirror another robot or delete the repository, then destroy the robot", owner.FullName(name)), err)
 	default:
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to delete robot %s", owner.FullName(name)), err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -42,7 +43,15 @@ type teamResourceModel struct {
 	Name         types.String `tfsdk:"name"`
 	Role         types.String `tfsdk:"role"`
 	Description  types.String `tfsdk:"description"`
+	Sync         types.Object `tfsdk:"sync"`
 }
+
+// teamSyncKeys are the group settings of each authentication backend.
+var teamSyncKeys = map[string]string{"LDAP": "group_dn", "OIDC": "group_name", "Keystone": "group_id"}
+
+var teamSyncTypes = map[string]attr.Type{"group_dn": types.StringType, "group_name": types.StringType, "group_id": types.StringType}
+
+var teamSyncingFeature = serverFeature{what: "team syncing", flag: "TEAM_SYNCING", since: [2]int{3, 0}}
 
 type teamIdentityModel struct {
 	Organization types.String `tfsdk:"organization"`
@@ -88,6 +97,17 @@ func (r *teamResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
 			},
+			"sync": schema.SingleNestedAttribute{
+				MarkdownDescription: "Keeps the team's members in step with a group of Quay's directory: set the one key the server's authentication uses. Removing it stops syncing (the members stay, as plain members); a new group changes in place (sync off, then on). " +
+					"While synced, Quay refuses to add or remove users by hand (robots still may): a `quay_org_member` naming the team fails at plan. With OIDC, Quay empties the team when syncing starts and fills it as users log in; with LDAP its worker adds the group's members. " +
+					"Needs `FEATURE_TEAM_SYNCING` and LDAP, OIDC or Keystone authentication, and (unless `FEATURE_NONSUPERUSER_TEAM_SYNCING_SETUP`) a superuser's token; the plan says when the server cannot.",
+				Optional: true,
+				Attributes: map[string]schema.Attribute{
+					"group_dn":   schema.StringAttribute{MarkdownDescription: "LDAP: the group's DN relative to the base DN, such as `cn=developers,ou=groups`; the group must exist and have members.", Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+					"group_name": schema.StringAttribute{MarkdownDescription: "OIDC: the group name as the identity provider's group claim gives it.", Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+					"group_id":   schema.StringAttribute{MarkdownDescription: "Keystone: the group's id.", Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+				},
+			},
 		},
 	}
 }
@@ -106,6 +126,13 @@ func (r *teamResource) Configure(_ context.Context, req resource.ConfigureReques
 // ModifyPlan stops, at plan time, the changes Quay refuses for the token's
 // own user: downgrading or deleting the only admin team it is in.
 func (r *teamResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() && r.data != nil {
+		var sync types.Object
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("sync"), &sync)...)
+		if !sync.IsNull() && !sync.IsUnknown() {
+			r.checkSync(sync, &resp.Diagnostics)
+		}
+	}
 	if req.State.Raw.IsNull() || r.data == nil {
 		return
 	}
@@ -137,6 +164,86 @@ func (r *teamResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 	resp.Diagnostics.AddError(fmt.Sprintf("Team %s/%s is the only admin team of the token's user", org, team),
 		fmt.Sprintf("Quay refuses to delete or downgrade it, because %q would no longer administer organization %q. Add the user to another admin team first.", r.data.me.Username, org))
+}
+
+// checkSync refuses, at plan, a sync this server cannot do: the feature
+// off, or a group key its authentication does not use.
+func (r *teamResource) checkSync(sync types.Object, diags *diag.Diagnostics) {
+	ic := r.data.instance
+	refuseUnserved(ic, teamSyncingFeature, diags)
+	set := syncSettings(sync)
+	if len(set) != 1 {
+		diags.AddAttributeError(path.Root("sync"), "One group setting needed", "Set exactly one of sync.group_dn (LDAP), sync.group_name (OIDC) and sync.group_id (Keystone).")
+		return
+	}
+	if ic == nil {
+		return
+	}
+	auth := ic.Config.AuthenticationType
+	want, ok := teamSyncKeys[auth]
+	switch {
+	case !ok:
+		diags.AddAttributeError(path.Root("sync"), "Team syncing needs directory authentication",
+			fmt.Sprintf("This Quay authenticates with %q (AUTHENTICATION_TYPE); teams sync only with LDAP, OIDC or Keystone.", auth))
+	case set[want] == "":
+		diags.AddAttributeError(path.Root("sync"), "Wrong group setting for this Quay",
+			fmt.Sprintf("This Quay authenticates with %s, whose teams sync by sync.%s.", auth, want))
+	}
+}
+
+// syncSettings are the group settings set in a sync object.
+func syncSettings(sync types.Object) quay.TeamSync {
+	out := quay.TeamSync{}
+	for k, v := range sync.Attributes() {
+		if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			out[k] = s.ValueString()
+		}
+	}
+	return out
+}
+
+// applySync turns syncing on, off or to another group, as plan says after
+// state (null objects mean off).
+func (r *teamResource) applySync(ctx context.Context, org, name string, plan, state types.Object) error {
+	if plan.Equal(state) {
+		return nil
+	}
+	c := r.data.client
+	if !state.IsNull() {
+		if err := c.DisableTeamSync(ctx, org, name); err != nil && !quay.IsNotFound(err) {
+			return err
+		}
+	}
+	if !plan.IsNull() {
+		return c.EnableTeamSync(ctx, org, name, syncSettings(plan))
+	}
+	return nil
+}
+
+// readSync reads the group the team syncs with, one member list request,
+// made only when the team syncs or syncing is managed.
+func (r *teamResource) readSync(ctx context.Context, m *teamResourceModel, synced bool, diags *diag.Diagnostics) {
+	if !synced {
+		m.Sync = types.ObjectNull(teamSyncTypes)
+		return
+	}
+	org, name := m.Organization.ValueString(), m.Name.ValueString()
+	members, err := r.data.client.ListTeamMembers(ctx, org, name, false)
+	if err != nil {
+		addAPIError(diags, fmt.Sprintf("Unable to read the group team %s/%s syncs with", org, name), err)
+		return
+	}
+	if members.Synced == nil || members.Synced.Config == nil {
+		if m.Sync.IsNull() {
+			m.Sync = types.ObjectValueMust(teamSyncTypes, map[string]attr.Value{"group_dn": types.StringNull(), "group_name": types.StringNull(), "group_id": types.StringNull()})
+		}
+		return // Quay shows the group only to superusers: keep what is known
+	}
+	vals := map[string]attr.Value{}
+	for k := range teamSyncTypes {
+		vals[k] = stringOrNull(members.Synced.Config[k])
+	}
+	m.Sync = types.ObjectValueMust(teamSyncTypes, vals)
 }
 
 // onlyAdminTeamOfCaller reports whether team is the one admin team of org
@@ -212,6 +319,16 @@ func (r *teamResource) Create(ctx context.Context, req resource.CreateRequest, r
 		tflog.Info(ctx, "took over the team Quay creates with every organization", map[string]any{"organization": org, "team": name})
 	}
 	setTeamResult(res, &plan)
+	wantSync := plan.Sync
+	plan.Sync = types.ObjectNull(teamSyncTypes)
+	if !wantSync.IsNull() {
+		if err := r.applySync(ctx, org, name, wantSync, plan.Sync); err != nil {
+			// The team exists: keep it (tainted) rather than orphan it.
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Team %s/%s was created, but syncing it failed", org, name), err)
+		} else {
+			plan.Sync = wantSync
+		}
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setTeamIdentity(ctx, org, name, resp.Identity, &resp.Diagnostics)
 }
@@ -263,6 +380,7 @@ func (r *teamResource) readInto(ctx context.Context, m *teamResourceModel, diags
 	}
 	m.Role = types.StringValue(t.Role)
 	m.Description = types.StringValue(t.Description)
+	r.readSync(ctx, m, t.IsSynced, diags)
 	return false
 }
 
@@ -287,8 +405,9 @@ func (r *teamResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 }
 
 func (r *teamResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan teamResourceModel
+	var plan, state teamResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -299,6 +418,10 @@ func (r *teamResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	setTeamResult(res, &plan)
+	if err := r.applySync(ctx, org, name, plan.Sync, state.Sync); err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to change the syncing of team %s/%s", org, name), err)
+		plan.Sync = state.Sync // the next refresh reads what Quay has
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setTeamIdentity(ctx, org, name, resp.Identity, &resp.Diagnostics)
 }

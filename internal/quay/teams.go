@@ -49,11 +49,17 @@ type TeamMember struct {
 	Invited bool   `json:"invited"`
 }
 
-// TeamMembers is a team's member list.
+// TeamMembers is a team's member list. Synced is set when the team is
+// bound to a directory group; its Config only for superusers (or everyone
+// with FEATURE_NONSUPERUSER_TEAM_SYNCING_SETUP).
 type TeamMembers struct {
 	Name    string       `json:"name"`
 	Members []TeamMember `json:"members"`
 	CanEdit bool         `json:"can_edit"`
+	Synced  *struct {
+		Service string         `json:"service"`
+		Config  map[string]any `json:"config"`
+	} `json:"synced"`
 }
 
 // ListTeamMembers lists a team's members; with includePending, pending
@@ -134,4 +140,19 @@ func (c *Client) ListOrgMembers(ctx context.Context, org string) ([]OrgMember, e
 // RemoveOrgMember removes a user from every team of org.
 func (c *Client) RemoveOrgMember(ctx context.Context, org, member string) error {
 	return c.do(ctx, call{endpoint: "RemoveOrgMember", method: http.MethodDelete, path: "/api/v1/organization/" + seg(org) + "/members/" + seg(member), orgScope: org})
+}
+
+// TeamSync is a team's group binding: LDAP's group_dn (relative to the base
+// DN), OIDC's group_name or Keystone's group_id (quay-api.md §21).
+type TeamSync map[string]string
+
+// EnableTeamSync binds a team to a directory group. Quay has no update: a
+// second call for a synced team fails; disable first.
+func (c *Client) EnableTeamSync(ctx context.Context, org, team string, group TeamSync) error {
+	return c.do(ctx, call{endpoint: "EnableTeamSync", method: http.MethodPost, path: teamPath(org, team) + "/syncing", body: group, orgScope: org})
+}
+
+// DisableTeamSync unbinds a team; its members stay, as plain members.
+func (c *Client) DisableTeamSync(ctx context.Context, org, team string) error {
+	return c.do(ctx, call{endpoint: "DisableTeamSync", method: http.MethodDelete, path: teamPath(org, team) + "/syncing", orgScope: org})
 }
