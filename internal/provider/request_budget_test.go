@@ -118,6 +118,9 @@ resource "quay_immutability_policy" "i" {
   repository  = "budget/${quay_repository.r.name}"
   tag_pattern = %[12]q
 }
+resource "quay_global_message" "banner" {
+  content = "budget"
+}
 resource "quay_repository_notification" "n" {
   repository    = "budget/${quay_repository.r.name}"
   event         = "repo_push"
@@ -161,7 +164,8 @@ resource "quay_repository_notification" "n" {
 	refresh := map[string]int{"GET " + org: 3, "GET " + user: 1, "GET " + member: 1, "GET " + app: 1, "GET " + quotas: 1, "GET " + protos: 1, "GET " + repo: 2,
 		"GET " + teamPerm: 1, "GET " + userPerm: 1, "GET " + userPerms: 1, "GET " + teamPerms: 1,
 		"GET " + robot: 1, "GET " + robot + "/federation": 1, // federation is read only because it is managed
-		"GET " + prune: 1, "GET " + immut: 1, "GET " + note: 1}
+		"GET " + prune: 1, "GET " + immut: 1, "GET " + note: 1,
+		"GET /api/v1/messages": 1} // Quay has no read of one message
 	plus := func(a, b map[string]int) map[string]int {
 		out := maps.Clone(a)
 		for k, v := range b {
@@ -196,6 +200,9 @@ resource "quay_repository_notification" "n" {
 		// A notification: the list tells one made by a lost answer; the
 		// create answers with the view.
 		"GET " + notes: 1, "POST " + notes: 1,
+		// A global message: Quay's create answers without the uuid, so the
+		// lists before and after tell the new one.
+		"GET /api/v1/messages": 2, "POST /api/v1/messages": 1,
 	}
 	phases := []struct {
 		name string
@@ -223,7 +230,7 @@ resource "quay_repository_notification" "n" {
 			"GET " + repo + "/tag/": 2, "DELETE " + repo: 2, "GET " + repo: 2, "GET " + repos: 1, // force_destroy: the repository's tags and the organization's repositories are counted first; the deletion is confirmed
 			"DELETE " + teamPerm: 2, "DELETE " + userPerm: 1,
 			"DELETE " + user: 1, "GET " + user: 1, // Quay answers 204 but keeps a disabled user, so the delete is checked
-			"DELETE " + robot: 1, "DELETE " + prune: 1, "DELETE " + immut: 1, "DELETE " + note: 1,
+			"DELETE " + robot: 1, "DELETE " + prune: 1, "DELETE " + immut: 1, "DELETE " + note: 1, "DELETE /api/v1/message/{uuid}": 1,
 		})},
 		{"re-create", []string{"apply", "-auto-approve"}, config(false), plus(create, map[string]int{
 			"POST /api/v1/organization/": 1, "POST " + users: 1, // refused once each: the names are still reserved
