@@ -13,6 +13,7 @@ mkdir -p "$work/bin"
 echo "==> building the provider and the emulator"
 go build -o "$work/bin/terraform-provider-quay" .
 go build -o "$work/bin/quay-emulator" ./cmd/quay-emulator
+go build -o "$work/bin/quay-push" ./cmd/quay-push
 
 cat >"$work/terraformrc" <<CFG
 provider_installation {
@@ -42,13 +43,17 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
 mkdir -p "$work/config"
 cp examples/demo/*.tf "$work/config/"
 tf() { "$TERRAFORM" -chdir="$work/config" "$@"; }
-echo "==> terraform apply"
+echo "==> terraform apply: an organization with a team and a member, a repository, a robot with write access to it"
 tf apply -auto-approve -input=false
+echo "==> pushing an image to platform/app with the robot's credentials (as a CI pipeline would)"
+"$work/bin/quay-push" -robot platform+ci -repo platform/app -tag v1.0.0
+echo "==> terraform apply again: the quay_tags data source now lists the pushed tag"
+tf apply -auto-approve -input=false >/dev/null
 echo "==> terraform output"
 tf output
 echo "==> terraform plan (must be empty)"
 tf plan -input=false -detailed-exitcode >/dev/null
 echo "    no changes"
-echo "==> terraform destroy"
+echo "==> terraform destroy (force_destroy lets the repository go with its image)"
 tf destroy -auto-approve -input=false
 echo "==> done"

@@ -38,6 +38,8 @@ resource "quay_repository" "app" {
   namespace   = quay_organization.platform.name
   name        = "app"
   description = "The application image"
+  # The demo pushes an image; its destroy deletes the repository with it.
+  force_destroy = true
 }
 
 # The builders team may push to platform/app.
@@ -76,6 +78,16 @@ output "alice_teams" {
 
 output "app_builders_role" {
   value = quay_repository_permission.builders.role
+}
+
+# The tags of platform/app, as the robot pushed them.
+data "quay_tags" "app" {
+  repository = "${quay_repository.app.namespace}/${quay_repository.app.name}"
+  depends_on = [quay_repository_permission.ci]
+}
+
+output "app_tags" {
+  value = { for t in data.quay_tags.app.tags : t.name => t.manifest_digest }
 }
 
 output "ci_robot" {
