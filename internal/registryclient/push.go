@@ -90,7 +90,7 @@ func (rc *registryClient) do(method, target, contentType string, body []byte) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(resp.Body)
 	return resp, raw, err
 }
@@ -137,7 +137,7 @@ func registryToken(hc *http.Client, base *url.URL, username, password, repo stri
 	if err != nil {
 		return "", err
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	challenge := resp.Header.Get("WWW-Authenticate")
 	if resp.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(challenge, "Bearer ") {
 		return "", fmt.Errorf("GET /v2/: HTTP %d with challenge %q", resp.StatusCode, challenge)
@@ -161,7 +161,7 @@ func registryToken(hc *http.Client, base *url.URL, username, password, repo stri
 	if err != nil {
 		return "", err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("token: HTTP %d: %s", resp.StatusCode, raw)
