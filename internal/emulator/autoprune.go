@@ -746,14 +746,19 @@ func (s *Server) prunePolicy(repo *repository, p *autoprunePolicy) (pruned []str
 	var doomed []*repoTag
 	switch p.method {
 	case autoPruneMethodDate:
-		age, _, _ := parseTimedelta(p.value.(string))
+		value, _ := p.value.(string)
+		age, _, _ := parseTimedelta(value)
 		for _, t := range candidates {
 			if now.Sub(t.start) > age {
 				doomed = append(doomed, t)
 			}
 		}
 	case autoPruneMethodNumber:
-		keep, _ := new(big.Int).SetString(string(p.value.(json.Number)), 10)
+		value, _ := p.value.(json.Number)
+		keep, ok := new(big.Int).SetString(string(value), 10)
+		if !ok {
+			break
+		}
 		if keep.IsInt64() && keep.Int64() < int64(len(candidates)) {
 			doomed = candidates[keep.Int64():]
 		}

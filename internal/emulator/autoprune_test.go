@@ -176,21 +176,21 @@ func TestAutoPruneVersions(t *testing.T) {
 	}
 }
 
-// ageTag moves a tag's start into the past.
-func ageTag(e *orgTestEnv, ns, repo, tag string, age time.Duration) {
+// ageTag moves the start of a tag of acme/app into the past.
+func ageTag(e *orgTestEnv, tag string, age time.Duration) {
 	e.srv.mu.Lock()
 	defer e.srv.mu.Unlock()
-	e.srv.state.repo(ns, repo).tags[tag].start = time.Now().Add(-age).Truncate(time.Millisecond)
+	e.srv.state.repo("acme", "app").tags[tag].start = time.Now().Add(-age).Truncate(time.Millisecond)
 }
 
 func TestRunAutoPrune(t *testing.T) {
 	e := newTagEnv(t, nil)
 	for i, tag := range []string{"dev-1", "dev-2", "v1", "v2", "dev-3", "keep"} {
 		e.push(t, "acme/app", tag, tag)
-		ageTag(e, "acme", "app", tag, time.Duration(10-i)*24*time.Hour) // dev-1 oldest
+		ageTag(e, tag, time.Duration(10-i)*24*time.Hour) // dev-1 oldest
 	}
 	e.call(t, "PUT", "/api/v1/repository/acme/app/tag/keep", e.alice, map[string]any{"immutable": true})
-	ageTag(e, "acme", "app", "keep", 30*24*time.Hour)
+	ageTag(e, "keep", 30*24*time.Hour)
 	// A namespace policy keeps the two newest tags matching "dev" (searched,
 	// not anchored); a repository policy prunes tags older than 7 days that
 	// do not match "^v".
@@ -229,7 +229,7 @@ func TestRunAutoPrune(t *testing.T) {
 	e2 := newTagEnv(t, nil)
 	for i, tag := range []string{"a", "b", "c"} {
 		e2.push(t, "acme/app", tag, tag)
-		ageTag(e2, "acme", "app", tag, time.Duration(3-i)*time.Hour)
+		ageTag(e2, tag, time.Duration(3-i)*time.Hour)
 	}
 	e2.call(t, "POST", "/api/v1/repository/acme/app/autoprunepolicy/", e2.alice, map[string]any{"method": "number_of_tags", "value": 2})
 	if got := strings.Join(e2.srv.RunAutoPrune(), ","); got != "acme/app:a" {

@@ -553,7 +553,7 @@ func compilePythonPattern(pattern string) (*regexp.Regexp, string) {
 		return nil, "multiple repeat at position " + pos(at+len(se.Expr)-1)
 	case syntax.ErrInvalidRepeatSize:
 		var lo, hi int
-		if n, _ := sscanRepeat(se.Expr, &lo, &hi); n == 2 && lo > hi {
+		if n := sscanRepeat(se.Expr, &lo, &hi); n == 2 && lo > hi {
 			return nil, "min repeat greater than max repeat at position " + pos(at+1)
 		}
 		return nil, ""
@@ -596,7 +596,7 @@ func compilePythonPattern(pattern string) (*regexp.Regexp, string) {
 }
 
 // sscanRepeat reads "{lo,hi}".
-func sscanRepeat(expr string, lo, hi *int) (int, error) {
+func sscanRepeat(expr string, lo, hi *int) int {
 	inner := strings.TrimSuffix(strings.TrimPrefix(expr, "{"), "}")
 	a, b, found := strings.Cut(inner, ",")
 	n := 0
@@ -608,7 +608,7 @@ func sscanRepeat(expr string, lo, hi *int) (int, error) {
 		*hi = v
 		n++
 	}
-	return n, nil
+	return n
 }
 
 // unbalancedParen is the byte index of the first ")" without an opening

@@ -142,7 +142,7 @@ func TestAutoPruneSkipsImmutableTags(t *testing.T) {
 	e := newTagEnv(t, nil)
 	for _, tag := range []string{"a", "b", "c"} {
 		e.push(t, "acme/app", tag, tag)
-		ageTag(e, "acme", "app", tag, 48*time.Hour)
+		ageTag(e, tag, 48*time.Hour)
 	}
 	e.call(t, "POST", "/api/v1/repository/acme/app/immutabilitypolicy/", e.alice, map[string]any{"tagPattern": "b"})
 	e.call(t, "POST", "/api/v1/repository/acme/app/autoprunepolicy/", e.alice, map[string]any{"method": "creation_date", "value": "1d"})

@@ -421,7 +421,7 @@ func (s *Server) createRepoMirror(r *request, sch *schema) {
 		m.password = p
 	}
 	if c := body.get("external_registry_config"); c != nil && len(c.keys) > 0 {
-		m.registryConfig = c.native().(map[string]any)
+		m.registryConfig, _ = c.native().(map[string]any)
 	}
 	for _, v := range rule.get("rule_value").vals {
 		m.rules = append(m.rules, v.str)
@@ -635,7 +635,7 @@ func (s *Server) repoMirrorSyncNow(r *request) {
 }
 
 // POST /api/v1/repository/{repository}/mirror/sync-cancel (§19.4): only a
-// sync that runs or is asked for can be cancelled.
+// sync that runs or is asked for can be canceled.
 func (s *Server) repoMirrorSyncCancel(r *request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -51,7 +51,7 @@ func (s *Server) scheduleMirrorWorker(ns, name string, m *repoMirror) {
 // and the mirror's status, retries and sync_start_date are updated (a
 // success moves sync_start_date forward to the next multiple of
 // sync_interval). It returns an error when there is no mirror, when a
-// sync is running, or when this sync failed or was cancelled; the status
+// sync is running, or when this sync failed or was canceled; the status
 // tells which.
 func (s *Server) RunMirrorSync(ns, repo string) error {
 	return s.runMirror(ns, repo, nil, true)
@@ -198,8 +198,8 @@ func (s *Server) runMirror(ns, name string, want *repoMirror, explicit bool) err
 		}
 		s.mirrorLog(repo, "repo_mirror_sync_failed", "lost", message, nil, strings.Join(marked, ", "), "Not applicable", "Not applicable")
 	case "CANCEL":
-		s.mirrorLog(repo, "repo_mirror_sync_failed", "Cancelled", message, nil, strings.Join(tags, ", "), nil, nil)
-		firstErr = fmt.Errorf("emulator: the sync of %s/%s was cancelled", ns, name)
+		s.mirrorLog(repo, "repo_mirror_sync_failed", "Cancelled", message, nil, strings.Join(tags, ", "), nil, nil) //nolint:misspell // Quay's log text
+		firstErr = fmt.Errorf("emulator: the sync of %s/%s was canceled", ns, name)
 	default:
 		s.mirrorLog(repo, "repo_mirror_sync_success", "end", message, nil, strings.Join(tags, ", "), nil, nil)
 	}
@@ -409,7 +409,7 @@ func (s *Server) writeMirrorTag(repo *repository, m *repoMirror, tag string, img
 		repo.manifests[i.digest] = &manifest{digest: i.digest, mediaType: i.mediaType, body: i.body, size: i.size}
 	}
 	store(img)
-	if _, refused := s.retargetTag(repo, tag, img.digest, nowMillis()); refused != nil {
+	if refused := s.retargetTag(repo, tag, img.digest, nowMillis()); refused != nil {
 		return errors.New(refused.message())
 	}
 	s.workerLog("push_repo", repo.namespace, rb.fullName(), map[string]any{"repo": repo.name, "namespace": repo.namespace, "tag": tag})
@@ -507,7 +507,7 @@ func (c *mirrorClient) get(target string, accept ...string) (*http.Response, []b
 		}
 		c.fixed = true
 		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if err != nil {
 			return nil, nil, err
 		}
@@ -560,7 +560,7 @@ func (c *mirrorClient) authenticate(challenge string) error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("registry token: %s: %s", resp.Status, strings.TrimSpace(string(body)))

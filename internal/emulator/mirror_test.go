@@ -263,7 +263,7 @@ func TestRepoMirrorSyncNowAndCancel(t *testing.T) {
 		t.Fatalf("after cancel: %s", g.raw)
 	}
 	expectProblem(t, e.call(t, "POST", mirrorPath+"/sync-cancel", e.alice, nil), 404, "not_found", "Not Found")
-	// sync-now gives a cancelled mirror one retry.
+	// sync-now gives a canceled mirror one retry.
 	e.call(t, "POST", mirrorPath+"/sync-now", e.alice, nil)
 	if g := e.call(t, "GET", mirrorPath, e.alice, nil); g.field("sync_status") != "SYNC_NOW" || g.field("sync_retries_remaining") != 1.0 {
 		t.Fatalf("sync-now after cancel: %s", g.raw)

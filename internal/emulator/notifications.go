@@ -55,7 +55,7 @@ var notificationMethods = map[string]bool{
 // row; the quota events were added by Quay 3.18's migration.
 func (s *Server) notificationEvent(event string) bool {
 	switch event {
-	case "repo_push", "build_queued", "build_start", "build_success", "build_cancelled", "build_failure",
+	case "repo_push", "build_queued", "build_start", "build_success", "build_cancelled", "build_failure", //nolint:misspell // Quay's event name
 		"vulnerability_found", "repo_mirror_sync_started", "repo_mirror_sync_success", "repo_mirror_sync_failed",
 		"repo_image_expiry":
 		return true

@@ -282,7 +282,7 @@ func (s *Server) createOrgMirror(r *request) {
 		m.registryConfig = v.native()
 	}
 	if v := body.get("repository_filters"); pyTruthy(v) {
-		m.filters = v.native().([]any)
+		m.filters, _ = v.native().([]any)
 	}
 	org.orgMirror = m
 	r.logAction("org_mirror_enabled", org.name, map[string]any{
@@ -352,7 +352,7 @@ func (s *Server) updateOrgMirror(r *request) {
 		next.registryConfig = v.native()
 	}
 	if v := body.get("repository_filters"); v != nil {
-		next.filters = v.native().([]any)
+		next.filters, _ = v.native().([]any)
 	}
 	if v := body.get("skopeo_timeout"); v != nil {
 		next.skopeoTimeout = intValue(v)
@@ -426,7 +426,7 @@ func (s *Server) orgMirrorSyncCancel(r *request) {
 	}
 	m := org.orgMirror
 	if m.status == "CANCEL" {
-		r.invalidRequest("Cannot cancel: mirror is already cancelled")
+		r.invalidRequest("Cannot cancel: mirror is already cancelled") //nolint:misspell // Quay's message
 		return
 	}
 	m.status, m.syncExpiration, m.retries = "CANCEL", nil, 0
@@ -434,7 +434,7 @@ func (s *Server) orgMirrorSyncCancel(r *request) {
 		now := time.Now().UTC().Truncate(time.Microsecond)
 		m.syncExpiration = &now
 	}
-	r.logAction("org_mirror_sync_cancelled", org.name, map[string]any{"external_reference": m.reference()})
+	r.logAction("org_mirror_sync_cancelled", org.name, map[string]any{"external_reference": m.reference()}) //nolint:misspell // Quay's log kind
 	r.noContent()
 }
 

@@ -198,7 +198,7 @@ func TestOrgMirrorLifecycle(t *testing.T) {
 	if g := e.call(t, "GET", orgMirrorPath, e.alice, nil); g.field("sync_status") != "CANCEL" || g.field("sync_retries_remaining") != 0.0 || g.field("sync_expiration_date") == nil {
 		t.Fatalf("after cancel: %s", g.raw)
 	}
-	expectProblem(t, e.call(t, "POST", orgMirrorPath+"/sync-cancel", e.alice, nil), 400, "invalid_request", "Cannot cancel: mirror is already cancelled")
+	expectProblem(t, e.call(t, "POST", orgMirrorPath+"/sync-cancel", e.alice, nil), 400, "invalid_request", "Cannot cancel: mirror is already cancelled") //nolint:misspell // Quay's message
 	e.srv.mu.Lock()
 	e.srv.state.org("acme").orgMirror.status = "SYNCING"
 	e.srv.mu.Unlock()
@@ -217,7 +217,7 @@ func TestOrgMirrorLifecycle(t *testing.T) {
 	}
 	expectProblem(t, e.call(t, "DELETE", orgMirrorPath, e.alice, nil), 404, "not_found", "Not Found")
 	kinds := strings.Join(e.srv.UsageLogs("acme"), ",")
-	for _, k := range []string{"org_mirror_enabled", "org_mirror_config_changed", "org_mirror_sync_now_requested", "org_mirror_sync_cancelled", "org_mirror_disabled"} {
+	for _, k := range []string{"org_mirror_enabled", "org_mirror_config_changed", "org_mirror_sync_now_requested", "org_mirror_sync_cancelled", "org_mirror_disabled"} { //nolint:misspell // Quay's log kinds
 		if !strings.Contains(kinds, k) {
 			t.Errorf("no %s log in %s", k, kinds)
 		}

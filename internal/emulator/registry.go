@@ -434,7 +434,7 @@ func (s *Server) putManifest(r *request) {
 		// The manifest is stored before the tag is moved, so a refused
 		// tag leaves it behind, as Quay's create_manifest_and_retarget_tag
 		// does (endpoints/v2/manifest.py, _write_manifest).
-		if _, refused := s.retargetTag(repo, ref, digest, nowMillis()); refused != nil {
+		if refused := s.retargetTag(repo, ref, digest, nowMillis()); refused != nil {
 			registryError(r.w, http.StatusConflict, "TAG_IMMUTABLE", "tag is immutable and cannot be overwritten",
 				map[string]any{"message": "tag '" + ref + "' is immutable"})
 			return

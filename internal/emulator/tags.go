@@ -90,11 +90,11 @@ func (e tagImmutableError) message() string {
 // (with FEATURE_IMMUTABLE_TAGS), and the new row is immutable when an
 // immutability policy of the repository or its namespace matches. A row
 // whose expiration has passed goes to the history. Callers hold s.mu.
-func (s *Server) retargetTag(repo *repository, name, digest string, now time.Time) (*repoTag, *tagImmutableError) {
+func (s *Server) retargetTag(repo *repository, name, digest string, now time.Time) *tagImmutableError {
 	if old := repo.tags[name]; old != nil {
 		if old.alive(now) {
 			if s.cfg.Features.ImmutableTags && old.immutable {
-				return nil, &tagImmutableError{tag: name, op: "overwrite"}
+				return &tagImmutableError{tag: name, op: "overwrite"}
 			}
 			repo.endTag(old, now)
 		} else {
@@ -107,7 +107,7 @@ func (s *Server) retargetTag(repo *repository, name, digest string, now time.Tim
 		t.immutable = s.immutableByPolicy(repo, name)
 	}
 	repo.tags[name] = t
-	return t, nil
+	return nil
 }
 
 // timeMachine is how long ended tags stay recoverable in ns: the
@@ -525,7 +525,7 @@ func (s *Server) changeTag(r *request) {
 		if existing != nil {
 			original = existing.manifest
 		}
-		if _, refused := s.retargetTag(repo, tagName, digest, now); refused != nil {
+		if refused := s.retargetTag(repo, tagName, digest, now); refused != nil {
 			r.problem(409, "tag_immutable", refused.message())
 			return
 		}
