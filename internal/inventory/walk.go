@@ -231,7 +231,11 @@ func (w *walker) instanceObjects(ctx context.Context) ([]Object, error) {
 			Default: k.Service == "quay",
 		})
 	}
-	return out, nil
+	messages, err := w.globalMessages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, messages...), nil
 }
 
 func (w *walker) organization(ctx context.Context, job namespaceJob) ([]Object, error) {
@@ -292,6 +296,12 @@ func (w *walker) organization(ctx context.Context, job namespaceJob) ([]Object, 
 		return nil, err
 	}
 	out = append(out, robots...)
+
+	lifecycle, err := w.namespaceLifecycle(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, lifecycle...)
 
 	apps, err := w.c.ListApplications(ctx, org)
 	if w.vanished(err, job) {
@@ -462,6 +472,15 @@ func (w *walker) repositories(ctx context.Context, ns string, org bool) ([]Objec
 			Type: TypeRepository, ImportID: full, Identity: map[string]string{"namespace": ns, "name": r.Name},
 			Name: []string{ns, r.Name},
 		})
+		lifecycle, err := w.repositoryLifecycle(ctx, ns, r.Name)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(lifecycle, func(o Object) bool { return o.Type == TypeRepositoryMirror }) {
+			repoObj := &out[len(out)-1]
+			repoObj.Notes = append(repoObj.Notes, mirroredRepositoryNote)
+		}
+		out = append(out, lifecycle...)
 		users, err := w.c.ListRepositoryUserPermissions(ctx, ns, r.Name)
 		if err != nil && !w.skippable(err, fmt.Sprintf("the grants of %q", full)) {
 			return nil, fmt.Errorf("listing the user grants of %q: %w", full, err)

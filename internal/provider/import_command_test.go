@@ -49,11 +49,12 @@ func importCommand(t *testing.T) string {
 // object that quay-import should write, by resource type, and the names
 // it used.
 type installation struct {
-	ids   map[string][]string
-	orgs  []string
-	users []string
-	key   string // the service key's kid
-	robot string // short name of the token user's robot
+	ids     map[string][]string
+	orgs    []string
+	users   []string
+	key     string // the service key's kid
+	robot   string // short name of the token user's robot
+	message string // the global message's uuid
 }
 
 func (in *installation) add(typ, id string) { in.ids[typ] = append(in.ids[typ], id) }
@@ -162,6 +163,41 @@ func fillInstallation(t *testing.T, c *quay.Client, prefix, upstream string) *in
 	in.add("quay_repository_permission", org+"/app/user/"+alice)
 	in.add("quay_repository_permission", org+"/app/user/"+org+"+ci")
 
+	// Tag lifecycle, a mirror and a banner.
+	u, err := c.CreateAutoPrunePolicy(ctx, quay.PolicyTarget{Namespace: org}, quay.AutoPrunePolicy{Method: "number_of_tags", Value: quay.AutoPruneValue("number_of_tags", "10")})
+	must("creating an organization auto-prune policy", err)
+	in.add("quay_auto_prune_policy", org+"/"+u)
+	u, err = c.CreateAutoPrunePolicy(ctx, quay.PolicyTarget{Namespace: org, Repository: "app"}, quay.AutoPrunePolicy{Method: "creation_date", Value: quay.AutoPruneValue("creation_date", "7d")})
+	must("creating a repository auto-prune policy", err)
+	in.add("quay_auto_prune_policy", org+"/app/"+u)
+	u, err = c.CreateImmutabilityPolicy(ctx, quay.PolicyTarget{Namespace: org, Repository: "app"}, quay.ImmutabilityPolicy{TagPattern: `v1\..*`, TagPatternMatches: true})
+	must("creating an immutability policy", err)
+	in.add("quay_immutability_policy", org+"/app/"+u)
+	n, err := c.CreateNotification(ctx, org, "app", quay.CreateNotificationRequest{Event: "repo_push", Method: "webhook", Config: map[string]any{"url": "https://hooks.example.com/push"}})
+	must("creating a repository notification", err)
+	in.add("quay_repository_notification", org+"/app/"+n.UUID)
+	n, err = c.CreateNamespaceNotification(ctx, quay.NotificationOwner{Namespace: org}, quay.CreateNotificationRequest{Event: "quota_warning", Method: "email", Config: map[string]any{}})
+	must("creating a quota notification", err)
+	in.add("quay_namespace_notification", org+"/"+n.UUID)
+	robotName := org + "+reader"
+	must("configuring a mirror", c.CreateMirror(ctx, org, "tools/lint", quay.MirrorRequest{
+		ExternalReference: "quay.io/prometheus/node-exporter", RobotUsername: &robotName,
+		SyncInterval: ptr(int64(3600)), SyncStartDate: ptr("2030-01-01T00:00:00Z"), SkopeoTimeoutInterval: ptr(int64(300)),
+		RootRule: &quay.MirrorRootRule{RuleKind: "tag_glob_csv", RuleValue: []string{"v1.*"}},
+	}))
+	in.add("quay_repository_mirror", org+"/tools/lint")
+	in.add("quay_repository_permission", org+"/tools/lint/user/"+robotName) // Quay grants the mirror robot write
+	banner := prefix + " maintenance on Saturday"
+	must("creating a global message", c.CreateGlobalMessage(ctx, quay.GlobalMessage{Content: banner, MediaType: "text/plain", Severity: "info"}))
+	messages, err := c.ListGlobalMessages(ctx)
+	must("listing global messages", err)
+	for _, m := range messages {
+		if m.Content == banner {
+			in.message = m.UUID
+			in.add("quay_global_message", m.UUID)
+		}
+	}
+
 	// Without an e-mail address, which Quay 3.18+ allows (and answers as "").
 	must("creating the proxy-cache organization", c.CreateOrganization(ctx, quay.CreateOrganizationRequest{Name: cache}))
 	in.add("quay_organization", cache)
@@ -210,7 +246,12 @@ func cleanupInstallation(c *quay.Client, in *installation) {
 	if in.robot != "" {
 		_ = c.DeleteRobot(ctx, quay.RobotOwner{User: true}, in.robot)
 	}
+	if in.message != "" {
+		_ = c.DeleteGlobalMessage(ctx, in.message)
+	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // importBlock is one block of quay-import's output, with its comments.
 type importBlock struct {
@@ -314,6 +355,7 @@ func TestAccImportCommand(t *testing.T) {
 	}
 	t.Logf("generated.tf:\n%s", generated)
 	edited, edits := applyNoteEdits(t, string(generated), blocks)
+	edited = fillInSecrets(t, edited, blocks, map[string]string{"url": "https://hooks.example.com/push"}, edits)
 	if planErr != nil {
 		for _, m := range regexp.MustCompile(`with (quay_\w+\.[\w-]+),`).FindAllStringSubmatch(planOut, -1) {
 			if !edits[m[1]] {
@@ -364,6 +406,32 @@ func applyNoteEdits(t *testing.T, generated string, blocks []importBlock) (strin
 	return generated, edited
 }
 
+var fillInNote = regexp.MustCompile(`fill in config\.(\w+)`)
+
+// fillInSecrets sets, as a user following a "fill in config.<key>" note
+// would, the sensitive values Terraform left out of generated.tf.
+func fillInSecrets(t *testing.T, generated string, blocks []importBlock, values map[string]string, edited map[string]bool) string {
+	t.Helper()
+	for _, b := range blocks {
+		for _, m := range fillInNote.FindAllStringSubmatch(b.text, -1) {
+			typ, name, _ := strings.Cut(b.to, ".")
+			start := strings.Index(generated, fmt.Sprintf("resource %q %q {\n", typ, name))
+			if start < 0 {
+				t.Fatalf("generated.tf has no resource %s", b.to)
+			}
+			end := start + strings.Index(generated[start:], "\n}\n")
+			line := regexp.MustCompile(`(?m)^(\s*` + m[1] + `\s*=\s*)null.*$`)
+			loc := line.FindStringSubmatchIndex(generated[start:end])
+			if loc == nil {
+				t.Fatalf("resource %s in generated.tf has no %s = null to fill in", b.to, m[1])
+			}
+			generated = generated[:start+loc[3]] + fmt.Sprintf("%q", values[m[1]]) + generated[start+loc[1]:]
+			edited[b.to] = true
+		}
+	}
+	return generated
+}
+
 // checkImportNotes: the blocks whose generated configuration cannot be
 // complete say what to add.
 func checkImportNotes(t *testing.T, blocks []importBlock, in *installation) {
@@ -407,6 +475,10 @@ func checkImportRequests(t *testing.T, emu *emulator.Server) {
 	// organizations its team grants.
 	orgs, users, orgRepos, userRepos := 2, 4, 2, 1 // users: the emulator's admin too
 	lists := 2 + 3 + orgs*6 + users + 1 + orgRepos*2 + userRepos
+	// The tag lifecycle: global messages; per organization its auto-prune
+	// and immutability policies and quota notifications; per repository
+	// the same policies, its notifications and its mirror.
+	lists += 1 + orgs*3 + (orgRepos+userRepos)*4
 	// Objects read one by one: each organization, and the federation of
 	// each robot (two of the organization, one of the token's user).
 	objects := orgs + 3
