@@ -32,16 +32,17 @@ func init() {
 const mirroredRepositoryNote = "Quay put this repository in the MIRROR state for its mirror configuration (imported below); quay_repository cannot set that state, and follows Quay when state is unset. " +
 	"In the generated resource, delete the line\n  state = \"MIRROR\""
 
-// served says whether the server has a feature (flag off or version too
-// old means no); an unreadable /config counts as served.
-func (w *walker) served(flag string, major, minor int) bool {
-	return !w.cfg.FeatureOff(flag) && !w.cfg.OlderThan(major, minor)
+// served says whether the server has a feature, which came with Quay
+// 3.<minor> (flag off or version too old means no); an unreadable /config
+// counts as served.
+func (w *walker) served(flag string, minor int) bool {
+	return !w.cfg.FeatureOff(flag) && !w.cfg.OlderThan(3, minor)
 }
 
 // policies lists a target's auto-prune and immutability policies.
 func (w *walker) policies(ctx context.Context, t quay.PolicyTarget, label string, name []string) ([]Object, error) {
 	var out []Object
-	if w.served("AUTO_PRUNE", 3, 10) {
+	if w.served("AUTO_PRUNE", 10) {
 		list, err := w.c.ListAutoPrunePolicies(ctx, t)
 		if err != nil && !w.skippable(err, "the auto-prune policies of "+label) {
 			return nil, fmt.Errorf("listing the auto-prune policies of %q: %w", label, err)
@@ -54,7 +55,7 @@ func (w *walker) policies(ctx context.Context, t quay.PolicyTarget, label string
 			})
 		}
 	}
-	if !t.User && w.served("IMMUTABLE_TAGS", 3, 17) {
+	if !t.User && w.served("IMMUTABLE_TAGS", 17) {
 		list, err := w.c.ListImmutabilityPolicies(ctx, t)
 		if err != nil && !w.skippable(err, "the immutability policies of "+label) {
 			return nil, fmt.Errorf("listing the immutability policies of %q: %w", label, err)
@@ -74,7 +75,7 @@ func (w *walker) policies(ctx context.Context, t quay.PolicyTarget, label string
 // notifications.
 func (w *walker) namespaceLifecycle(ctx context.Context, org string) ([]Object, error) {
 	out, err := w.policies(ctx, quay.PolicyTarget{Namespace: org}, org, []string{org})
-	if err != nil || !w.served("QUOTA_NOTIFICATIONS", 3, 18) {
+	if err != nil || !w.served("QUOTA_NOTIFICATIONS", 18) {
 		return out, err
 	}
 	list, err := w.c.ListNamespaceNotifications(ctx, quay.NotificationOwner{Namespace: org})
@@ -117,7 +118,7 @@ func (w *walker) repositoryLifecycle(ctx context.Context, ns, repo string) ([]Ob
 		}
 		out = append(out, o)
 	}
-	if w.served("REPO_MIRROR", 3, 0) {
+	if w.served("REPO_MIRROR", 0) {
 		m, err := w.c.GetMirror(ctx, ns, repo)
 		switch {
 		case err == nil && m.IsEnabled:
