@@ -21,6 +21,15 @@ import (
 	"github.com/quaytf/terraform-provider-quay/internal/quay"
 )
 
+// exampleServers turn on what an example needs of the server beyond the
+// tests' install (a feature Quay ships off).
+var exampleServers = map[string]func(*emulator.Config){
+	"quay_organization_mirror": func(c *emulator.Config) {
+		c.Features.OrgMirror = true
+		c.SSRFAllowedHosts = []string{"harbor.example.com"} // no DNS here
+	},
+}
+
 // exampleFixtures prepare what an example finds in Quay (the images CI
 // pushed, say) and return the organizations they made.
 var exampleFixtures = map[string]func(t *testing.T, url, token string) []string{
@@ -60,7 +69,11 @@ func TestAccExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			emu := emulator.New(emulator.DefaultConfig())
+			cfg := emulator.DefaultConfig()
+			if tweak := exampleServers[typ]; tweak != nil {
+				tweak(&cfg)
+			}
+			emu := emulator.New(cfg)
 			emu.AddUser("admin", "admin@example.com", true)
 			srv := httptest.NewServer(emu)
 			t.Cleanup(srv.Close)

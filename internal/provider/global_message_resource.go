@@ -161,6 +161,9 @@ func (r *globalMessageResource) Update(ctx context.Context, req resource.UpdateR
 	var plan globalMessageModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root("uuid"), plan.UUID)...)
+	}
 }
 
 func (r *globalMessageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

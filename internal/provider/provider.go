@@ -244,6 +244,7 @@ func (p *quayProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewNamespaceNotificationResource,
 		NewRepositoryMirrorResource,
 		NewGlobalMessageResource,
+		NewOrganizationMirrorResource,
 	}
 }
 

@@ -1,0 +1,4 @@
+import {
+  to = quay_organization_mirror.harbor
+  id = "harbor-mirror"
+}
