@@ -671,6 +671,24 @@ func (s *Server) AllMirrors() []string {
 	return out
 }
 
+// EnabledMirrors lists the repositories (ns/repo, sorted) whose mirror
+// configuration is enabled; a disabled one is what a provider's destroy
+// leaves, as Quay has no delete.
+func (s *Server) EnabledMirrors() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, ns := range s.state.namespaces {
+		for _, repo := range ns.repos {
+			if repo.mirror != nil && repo.mirror.enabled {
+				out = append(out, ns.name+"/"+repo.name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // MirrorStatus is the sync_status of ns/repo's mirror ("" when there is none).
 func (s *Server) MirrorStatus(ns, repo string) string {
 	s.mu.Lock()

@@ -135,6 +135,27 @@ func TestAccRepositoryMirror_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
+				// Disabled outside Terraform: drift, enabled again in place.
+				PreConfig: func() {
+					disabled := false
+					if err := testClient(t).UpdateMirror(ctx, org, "mirrored", quay.MirrorRequest{IsEnabled: &disabled}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: mirrorConfig(org, `  root_rule     = ["v1.*"]
+  sync_interval = 3600`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: mirror(func(m *quay.Mirror) error {
+					if !m.IsEnabled {
+						return fmt.Errorf("the mirror is still disabled")
+					}
+					return nil
+				}),
+			},
+			{
 				// Settings change in place.
 				Config: mirrorConfig(org, `  root_rule     = ["v1.*", "latest"]
   sync_interval = 7200
@@ -193,6 +214,29 @@ func TestAccRepositoryMirror_featureOff(t *testing.T) {
   sync_interval      = 3600
 }`,
 			ExpectError: wrappedError("FEATURE_REPO_MIRROR turned off"),
+		}},
+	})
+}
+
+// Architecture filters need Quay 3.17: an older server is refused at plan,
+// naming the version, before anything is written.
+func TestAccRepositoryMirror_architectureFilterNeedsNewerQuay(t *testing.T) {
+	requireAcc(t)
+	cfg := emulator.DefaultConfig()
+	cfg.Version = "3.16.3"
+	q := ownEmulator(t, cfg, "admin")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: q.provider + `resource "quay_repository_mirror" "m" {
+  repository          = "acme/app"
+  external_reference  = "quay.io/acme/app"
+  root_rule           = ["latest"]
+  robot_username      = "acme+mirror"
+  sync_interval       = 3600
+  architecture_filter = ["amd64"]
+}`,
+			ExpectError: wrappedError("Architecture filters need Quay 3.17", `"Quay 3.16.3"`),
 		}},
 	})
 }

@@ -91,11 +91,12 @@ var soakKinds = []soakKind{
 			}
 			return str(v["repository"]) + "/user:" + str(v["username"]) + "=" + str(v["role"])
 		},
-		// The token's user gets admin on every repository it creates.
+		// The token's user gets admin on every repository it creates, and
+		// a mirror's robot write on its repository: Quay's own grants.
 		quayKeys: func(emu *emulator.Server) []string {
 			var out []string
 			for _, k := range emu.AllRepositoryGrants() {
-				if !strings.Contains(k, "/user:admin=") {
+				if !strings.Contains(k, "/user:admin=") && !strings.Contains(k, "+mirror=write") {
 					out = append(out, k)
 				}
 			}
@@ -121,6 +122,13 @@ var soakKinds = []soakKind{
 		typ:      "quay_repository_notification",
 		stateKey: func(v map[string]any) string { return str(v["repository"]) + "/" + str(v["uuid"]) },
 		quayKeys: func(emu *emulator.Server) []string { return emu.AllNotifications() },
+	},
+	{
+		// Quay keeps a destroyed mirror's configuration, disabled: only
+		// enabled ones count.
+		typ:      "quay_repository_mirror",
+		stateKey: func(v map[string]any) string { return str(v["repository"]) },
+		quayKeys: func(emu *emulator.Server) []string { return emu.EnabledMirrors() },
 	},
 	{
 		typ:      "quay_user",
@@ -313,6 +321,25 @@ resource "quay_repository_notification" "push" {
   reset_version = %d
 }
 `, 10+cycle, 7+cycle, cycle, (cycle+1)/2, cycle+1)
+	// A mirror on a repository of its own (which goes before its robot, so
+	// the robot's destroy never meets the mirror), changed each cycle.
+	fmt.Fprintf(&b, `resource "quay_robot" "mirror" {
+  namespace = quay_organization.o3.name
+  name      = "mirror"
+}
+resource "quay_repository" "mirrored" {
+  namespace  = quay_organization.o3.name
+  name       = "mirrored"
+  depends_on = [quay_robot.mirror]
+}
+resource "quay_repository_mirror" "m" {
+  repository         = "${quay_repository.mirrored.namespace}/${quay_repository.mirrored.name}"
+  external_reference = "quay.io/soak/app%d"
+  root_rule          = ["v%d.*"]
+  robot_username     = quay_robot.mirror.full_name
+  sync_interval      = %d
+}
+`, cycle%2, cycle, 3600*(cycle+1))
 	upstreams := []string{"quay.io", "docker.io/library", "ghcr.io"}
 	fmt.Fprintf(&b, `resource "quay_proxy_cache" "p" {
   organization      = quay_organization.o2.name
