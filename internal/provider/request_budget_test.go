@@ -118,6 +118,23 @@ resource "quay_immutability_policy" "i" {
   repository  = "budget/${quay_repository.r.name}"
   tag_pattern = %[12]q
 }
+resource "quay_robot" "mirror" {
+  namespace = quay_organization.o.name
+  name      = "mirror"
+}
+# Deleted before the robot, so the robot's destroy never meets the mirror.
+resource "quay_repository" "mirrored" {
+  namespace  = quay_organization.o.name
+  name       = "mirrored"
+  depends_on = [quay_robot.mirror]
+}
+resource "quay_repository_mirror" "m" {
+  repository         = "budget/${quay_repository.mirrored.name}"
+  external_reference = "quay.io/budget/app"
+  root_rule          = [%[12]q]
+  robot_username     = quay_robot.mirror.full_name
+  sync_interval      = 3600
+}
 resource "quay_global_message" "banner" {
   content = "budget"
 }
@@ -151,6 +168,7 @@ resource "quay_repository_notification" "n" {
 		userPerm  = userPerms + "{username}"
 		teamPerm  = teamPerms + "{teamname}"
 		robot     = org + "/robots/{robot_shortname}"
+		mirror    = repo + "/mirror"
 		prunes    = repo + "/autoprunepolicy/"
 		prune     = prunes + "{policy_uuid}"
 		immuts    = repo + "/immutabilitypolicy/"
@@ -161,11 +179,12 @@ resource "quay_repository_notification" "n" {
 	// The refresh before an update or destroy: one GET per resource (the
 	// two teams are read from their organization, as Quay has no team GET;
 	// the authoritative permissions are the two lists of their repository).
-	refresh := map[string]int{"GET " + org: 3, "GET " + user: 1, "GET " + member: 1, "GET " + app: 1, "GET " + quotas: 1, "GET " + protos: 1, "GET " + repo: 2,
+	refresh := map[string]int{"GET " + org: 3, "GET " + user: 1, "GET " + member: 1, "GET " + app: 1, "GET " + quotas: 1, "GET " + protos: 1, "GET " + repo: 3,
 		"GET " + teamPerm: 1, "GET " + userPerm: 1, "GET " + userPerms: 1, "GET " + teamPerms: 1,
-		"GET " + robot: 1, "GET " + robot + "/federation": 1, // federation is read only because it is managed
+		"GET " + robot: 2, "GET " + robot + "/federation": 1, // federation is read only where it is managed
 		"GET " + prune: 1, "GET " + immut: 1, "GET " + note: 1,
-		"GET /api/v1/messages": 1} // Quay has no read of one message
+		"GET /api/v1/messages": 1, // Quay has no read of one message
+		"GET " + mirror: 1}
 	plus := func(a, b map[string]int) map[string]int {
 		out := maps.Clone(a)
 		for k, v := range b {
@@ -182,7 +201,7 @@ resource "quay_repository_notification" "n" {
 		"GET " + apps: 1, "POST " + apps: 1, // the list before the create tells an application made by a lost answer from older ones
 		"POST " + quotas: 1, "GET " + quotas: 1, // the create answers without an id
 		"GET " + protos: 1, "POST " + protos: 1, // Quay accepts duplicates: the list before the create refuses a copy and tells one made by a lost answer
-		"GET " + repo: 4, "POST " + repos: 2, // the GET before the create refuses a repository made outside Terraform; the create answers without the repository view
+		"GET " + repo: 6, "POST " + repos: 3, // the GET before the create refuses a repository made outside Terraform; the create answers without the repository view
 		"GET " + teamPerm: 1, "GET " + userPerm: 1, "PUT " + userPerm: 1, // Quay's grant PUT is an upsert: the GET makes sure no grant is taken over; the PUT's answer is the read-back
 		"PUT " + teamPerm: 2, // one for the team grant, one for the authoritative permissions
 		// The authoritative permissions: both lists first; the creator's admin
@@ -192,7 +211,10 @@ resource "quay_repository_notification" "n" {
 		// Terraform; the PUT's answer is the read-back; federation is a second
 		// call. The plan of each walk asks once whether the namespace is a
 		// user, as the token's user is not yet in the new organization.
-		"GET /api/v1/users/{username}": 2, "GET " + robot: 1, "PUT " + robot: 1, "POST " + robot + "/federation": 1,
+		"GET /api/v1/users/{username}": 2, "GET " + robot: 2, "PUT " + robot: 2, "POST " + robot + "/federation": 1,
+		// The mirror: the GET tells a disabled configuration to reuse from
+		// one to refuse; the create answers "", so one GET reads it back.
+		"GET " + mirror: 2, "POST " + mirror: 1,
 		// Policies: the list refuses a duplicate and finds one made by a lost
 		// answer; the create answers with the uuid only, so one GET reads it.
 		"GET " + prunes: 1, "POST " + prunes: 1, "GET " + prune: 1,
@@ -224,13 +246,15 @@ resource "quay_repository_notification" "n" {
 			"POST " + robot + "/federation": 1, "POST " + robot + "/regenerate": 1,
 			"PUT " + prune: 1, "GET " + prune: 1, "PUT " + immut: 1, "GET " + immut: 1, // the PUTs answer 204
 			"POST " + note: 1, // reset_version 1 to 2 resets the failure count
+			"PUT " + mirror: 1, "GET " + mirror: 1, // the PUT answers ""
 		})},
 		{"destroy", []string{"destroy", "-auto-approve"}, config(true), plus(refresh, map[string]int{
 			"DELETE " + org: 1, "DELETE " + team: 2, "DELETE " + member: 1, "DELETE " + app: 1, "DELETE " + quotaByID: 1, "DELETE " + proto: 1,
-			"GET " + repo + "/tag/": 2, "DELETE " + repo: 2, "GET " + repo: 2, "GET " + repos: 1, // force_destroy: the repository's tags and the organization's repositories are counted first; the deletion is confirmed
+			"GET " + repo + "/tag/": 3, "DELETE " + repo: 3, "GET " + repo: 3, "GET " + repos: 1, // force_destroy: the repository's tags and the organization's repositories are counted first; the deletion is confirmed
 			"DELETE " + teamPerm: 2, "DELETE " + userPerm: 1,
 			"DELETE " + user: 1, "GET " + user: 1, // Quay answers 204 but keeps a disabled user, so the delete is checked
-			"DELETE " + robot: 1, "DELETE " + prune: 1, "DELETE " + immut: 1, "DELETE " + note: 1, "DELETE /api/v1/message/{uuid}": 1,
+			"PUT " + mirror: 1, "PUT " + repo + "/changestate": 1, // Quay cannot delete a mirror configuration: disabled, the repository back to NORMAL
+			"DELETE " + robot: 2, "DELETE " + prune: 1, "DELETE " + immut: 1, "DELETE " + note: 1, "DELETE /api/v1/message/{uuid}": 1,
 		})},
 		{"re-create", []string{"apply", "-auto-approve"}, config(false), plus(create, map[string]int{
 			"POST /api/v1/organization/": 1, "POST " + users: 1, // refused once each: the names are still reserved
