@@ -8,8 +8,8 @@ import (
 // generate writes a realistic configuration of n resources: organizations,
 // each with teams, users who are members, an OAuth application, a quota
 // a repository with a team grant, a user grant, a robot with a grant, an
-// auto-prune and an immutability policy and a notification, in that
-// proportion. With changed, every tenth resource gets an
+// auto-prune and an immutability policy and a notification, and a mirrored
+// repository with its robot, in that proportion. With changed, every tenth resource gets an
 // in-place update.
 func generate(prefix string, n int, changed bool) string {
 	var b strings.Builder
@@ -86,6 +86,14 @@ func generate(prefix string, n int, changed bool) string {
 		add(fmt.Sprintf("resource \"quay_auto_prune_policy\" \"p%d\" {\n  repository = %s\n  method     = \"number_of_tags\"\n  value      = \"%d\"\n}\n", unit, repo, keep))
 		add(fmt.Sprintf("resource \"quay_immutability_policy\" \"i%d\" {\n  repository  = %s\n  tag_pattern = \"v[0-9]+\\\\..*\"\n}\n", unit, repo))
 		add(fmt.Sprintf("resource \"quay_repository_notification\" \"n%d\" {\n  repository = %s\n  event      = \"repo_push\"\n  method     = \"webhook\"\n  config     = { url = \"https://hooks.example.com/%d\" }\n}\n", unit, repo, unit))
+		// A mirror into a repository of its own, deleted before its robot.
+		interval := 3600
+		if pick() {
+			interval = 7200
+		}
+		add(fmt.Sprintf("resource \"quay_robot\" \"mb%d\" {\n  namespace = quay_organization.o%d.name\n  name      = \"mirror\"\n}\n", unit, unit))
+		add(fmt.Sprintf("resource \"quay_repository\" \"mr%d\" {\n  namespace  = quay_organization.o%d.name\n  name       = \"mirrored\"\n  depends_on = [quay_robot.mb%d]\n}\n", unit, unit, unit))
+		add(fmt.Sprintf("resource \"quay_repository_mirror\" \"m%d\" {\n  repository         = \"${quay_repository.mr%d.namespace}/${quay_repository.mr%d.name}\"\n  external_reference = \"quay.io/bench/app\"\n  root_rule          = [\"v1.*\"]\n  robot_username     = quay_robot.mb%d.full_name\n  sync_interval      = %d\n}\n", unit, unit, unit, unit, interval))
 	}
 	return b.String()
 }
