@@ -28,7 +28,8 @@ func TestAccSecretsNotLogged(t *testing.T) {
 
 	proxyPassword := "upstream-" + acctest.RandString(16)
 	userPassword := "user-" + acctest.RandString(16)
-	secrets := map[string]bool{os.Getenv("QUAY_TOKEN"): true, proxyPassword: true, userPassword: true}
+	mirrorPassword := "mirror-" + acctest.RandString(16)
+	secrets := map[string]bool{os.Getenv("QUAY_TOKEN"): true, proxyPassword: true, userPassword: true, mirrorPassword: true}
 	collect := func(s *terraform.State) error {
 		for _, rs := range s.RootModule().Resources {
 			for _, attr := range secretAttributes {
@@ -81,13 +82,38 @@ variable "user_password" {
   type      = string
   sensitive = true
 }
+resource "quay_robot" "mirror" {
+  namespace = quay_organization.test.name
+  name      = "mirror"
+}
+resource "quay_repository" "mirrored" {
+  namespace     = quay_organization.test.name
+  name          = "mirrored"
+  force_destroy = true
+  depends_on    = [quay_robot.mirror]
+}
+resource "quay_repository_mirror" "m" {
+  repository                            = "${quay_repository.mirrored.namespace}/${quay_repository.mirrored.name}"
+  external_reference                    = "quay.io/prometheus/node-exporter"
+  root_rule                             = ["v1.*"]
+  robot_username                        = quay_robot.mirror.full_name
+  sync_interval                         = 3600
+  external_registry_username            = "puller"
+  external_registry_password_wo         = var.mirror_password
+  external_registry_password_wo_version = 1
+}
+variable "mirror_password" {
+  type      = string
+  sensitive = true
+}
 `, name, name, name, name),
 			// Secrets come in as variables, as in real use, not as literals
 			// that the test harness would log with the configuration.
 			ConfigVariables: config.Variables{
-				"upstream":       config.StringVariable(testUpstream()),
-				"proxy_password": config.StringVariable(proxyPassword),
-				"user_password":  config.StringVariable(userPassword),
+				"upstream":        config.StringVariable(testUpstream()),
+				"proxy_password":  config.StringVariable(proxyPassword),
+				"user_password":   config.StringVariable(userPassword),
+				"mirror_password": config.StringVariable(mirrorPassword),
 			},
 			Check: collect,
 		}},
