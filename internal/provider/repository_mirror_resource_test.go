@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -289,38 +290,81 @@ resource "quay_repository_mirror" "m" {
 `,
 			ConfigVariables: config.Variables{"upstream": config.StringVariable(upstream), "upstream_password": config.StringVariable(upToken)},
 			Check: func(*terraform.State) error {
-				c := q.client(t)
-				ctx := context.Background()
-				if err := c.SyncMirrorNow(ctx, "downstream", "mirrored"); err != nil {
-					return err
-				}
-				deadline := time.Now().Add(20 * time.Second)
-				for {
-					m, err := c.GetMirror(ctx, "downstream", "mirrored")
-					if err != nil {
-						return err
-					}
-					if m.SyncStatus == "SUCCESS" {
-						break
-					}
-					if m.SyncStatus == "FAIL" || time.Now().After(deadline) {
-						return fmt.Errorf("sync status %s", m.SyncStatus)
-					}
-					time.Sleep(100 * time.Millisecond)
-				}
-				tags, err := c.ListActiveTags(ctx, "downstream", "mirrored")
-				if err != nil {
-					return err
-				}
-				var names []string
-				for _, tg := range tags {
-					names = append(names, tg.Name)
-				}
-				slices.Sort(names)
-				if !slices.Equal(names, []string{"v1.0", "v1.1"}) {
-					return fmt.Errorf("mirrored tags: %v, want v1.0 and v1.1", names)
-				}
-				return nil
+				return expectMirrorSync(q.client(t), "downstream", "mirrored", 20*time.Second, []string{"v1.0", "v1.1"})
+			},
+		}},
+	})
+}
+
+// expectMirrorSync asks for a sync now, waits for it to succeed, and checks
+// the mirrored tags (want nil: at least one).
+func expectMirrorSync(c *quay.Client, ns, repo string, timeout time.Duration, want []string) error {
+	ctx := context.Background()
+	if err := c.SyncMirrorNow(ctx, ns, repo); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		m, err := c.GetMirror(ctx, ns, repo)
+		if err != nil {
+			return err
+		}
+		if m.SyncStatus == "SUCCESS" {
+			break
+		}
+		if m.SyncStatus == "FAIL" || time.Now().After(deadline) {
+			return fmt.Errorf("sync status %s", m.SyncStatus)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	tags, err := c.ListActiveTags(ctx, ns, repo)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, tg := range tags {
+		names = append(names, tg.Name)
+	}
+	slices.Sort(names)
+	if (want == nil && len(names) == 0) || (want != nil && !slices.Equal(names, want)) {
+		return fmt.Errorf("mirrored tags: %v, want %v", names, want)
+	}
+	return nil
+}
+
+// The same sync on a real Quay, from an upstream it can reach: set
+// QUAY_TEST_MIRROR_UPSTREAM (host/path of a repository Quay may pull
+// anonymously) and optionally QUAY_TEST_MIRROR_TAGS (a tag glob, default
+// "*"). The Quay needs FEATURE_REPO_MIRROR and its mirror worker running.
+func TestAccRepositoryMirror_syncNowRealQuay(t *testing.T) {
+	if testEmulator != nil {
+		t.Skip("on the emulator, TestAccRepositoryMirror_syncNow syncs from a second emulator")
+	}
+	upstream := os.Getenv("QUAY_TEST_MIRROR_UPSTREAM")
+	if upstream == "" {
+		t.Skip("set QUAY_TEST_MIRROR_UPSTREAM to an upstream repository (host/path) that the Quay under test can pull from to run the sync against a real Quay")
+	}
+	glob := os.Getenv("QUAY_TEST_MIRROR_TAGS")
+	if glob == "" {
+		glob = "*"
+	}
+	org := acctest.RandomWithPrefix("tfacc")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkRepositoryAndOrgDestroy,
+		Steps: []resource.TestStep{{
+			Config: mirrorBase(org) + fmt.Sprintf(`
+resource "quay_repository_mirror" "m" {
+  repository         = "${quay_repository.mirrored.namespace}/${quay_repository.mirrored.name}"
+  external_reference = %q
+  robot_username     = quay_robot.mirror.full_name
+  root_rule          = [%q]
+  sync_interval      = 86400
+}
+`, upstream, glob),
+			Check: func(*terraform.State) error {
+				return expectMirrorSync(testClient(t), org, "mirrored", 10*time.Minute, nil)
 			},
 		}},
 	})

@@ -184,7 +184,7 @@ resource "quay_repository_notification" "n" {
 		"GET " + robot: 2, "GET " + robot + "/federation": 1, // federation is read only where it is managed
 		"GET " + prune: 1, "GET " + immut: 1, "GET " + note: 1,
 		"GET /api/v1/messages": 1, // Quay has no read of one message
-		"GET " + mirror: 1}
+		"GET " + mirror:        1}
 	plus := func(a, b map[string]int) map[string]int {
 		out := maps.Clone(a)
 		for k, v := range b {
@@ -245,7 +245,7 @@ resource "quay_repository_notification" "n" {
 			"PUT " + teamPerm: 2, "PUT " + userPerm: 1,
 			"POST " + robot + "/federation": 1, "POST " + robot + "/regenerate": 1,
 			"PUT " + prune: 1, "GET " + prune: 1, "PUT " + immut: 1, "GET " + immut: 1, // the PUTs answer 204
-			"POST " + note: 1, // reset_version 1 to 2 resets the failure count
+			"POST " + note:  1,                     // reset_version 1 to 2 resets the failure count
 			"PUT " + mirror: 1, "GET " + mirror: 1, // the PUT answers ""
 		})},
 		{"destroy", []string{"destroy", "-auto-approve"}, config(true), plus(refresh, map[string]int{
