@@ -74,7 +74,7 @@ func (p *quayProvider) Metadata(_ context.Context, _ provider.MetadataRequest, r
 
 func (p *quayProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages a Red Hat Quay registry through its REST API: organizations, teams, members, users, repositories and their permissions, OAuth applications, proxy caches, quotas and service keys.",
+		MarkdownDescription: "Manages a Red Hat Quay registry through its REST API: organizations, teams (and their directory sync), members, users, robots, repositories and their permissions, tags and their lifecycle (auto-prune and immutability policies, notifications), repository and organization mirrors, OAuth applications, proxy caches, quotas, service keys and global messages.",
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the Quay instance, for example `https://quay.example.com`: `http` or `https`, without a user name or password (the token authenticates). A trailing `/api/v1` is accepted and ignored. Falls back to the `QUAY_URL` environment variable, which is checked the same way.",
