@@ -63,7 +63,7 @@ type providerData struct {
 	instance *quay.InstanceConfig // nil when GET /config was not readable
 
 	// userNamespaces caches, for this process, whether a namespace is a
-	// user (true) or not, as plan-time checks looked it up.
+	// user, as plan-time checks looked it up (*userLookup by name).
 	userNamespaces sync.Map
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -253,17 +254,24 @@ func (r *robotResource) refuseOtherUsersNamespace(ctx context.Context, owner qua
 	}
 }
 
-// isUser asks Quay once per process whether name is a user account.
+// isUser asks Quay once per process whether name is a user account;
+// plans of several robots of one namespace run at once and share the one
+// lookup.
 func (pd *providerData) isUser(ctx context.Context, name string) (bool, error) {
-	if v, ok := pd.userNamespaces.Load(name); ok {
-		isUser, _ := v.(bool)
-		return isUser, nil
+	v, _ := pd.userNamespaces.LoadOrStore(name, &userLookup{})
+	l, _ := v.(*userLookup)
+	l.once.Do(func() { l.isUser, l.err = pd.client.IsUser(ctx, name) })
+	if l.err != nil {
+		pd.userNamespaces.CompareAndDelete(name, l) // let a later plan try again
 	}
-	isUser, err := pd.client.IsUser(ctx, name)
-	if err == nil {
-		pd.userNamespaces.Store(name, isUser)
-	}
-	return isUser, err
+	return l.isUser, l.err
+}
+
+// userLookup is one namespace's answer, looked up once.
+type userLookup struct {
+	once   sync.Once
+	isUser bool
+	err    error
 }
 
 func (r *robotResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
