@@ -620,21 +620,13 @@ func (s *Server) deleteRepoAutoPrunePolicy(r *request) {
 // AllAutoPrunePolicies lists every auto-prune policy as "<namespace>/<uuid>"
 // or "<namespace>/<repository>/<uuid>", sorted, for soak comparisons.
 func (s *Server) AllAutoPrunePolicies() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for _, n := range s.state.namespaces {
-		for _, p := range n.autoprunePolicies {
-			out = append(out, n.name+"/"+p.uuid)
-		}
-		for _, repo := range n.repos {
-			for _, p := range repo.autoprunePolicies {
-				out = append(out, n.name+"/"+repo.name+"/"+p.uuid)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
+	return s.namespaceAndRepoKeys(
+		func(n *namespace) []string {
+			return uuidsOf(n.autoprunePolicies, func(p *autoprunePolicy) string { return p.uuid })
+		},
+		func(r *repository) []string {
+			return uuidsOf(r.autoprunePolicies, func(p *autoprunePolicy) string { return p.uuid })
+		})
 }
 
 // cosignTag is COSIGN_TAG_SCHEMA_PATTERN: signature, attestation and SBOM

@@ -496,21 +496,13 @@ func (s *Server) deleteRepoImmutabilityPolicy(r *request) {
 // "<namespace>/<uuid>" or "<namespace>/<repository>/<uuid>", sorted, for
 // soak comparisons.
 func (s *Server) AllImmutabilityPolicies() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for _, n := range s.state.namespaces {
-		for _, p := range n.immutabilityPolicies {
-			out = append(out, n.name+"/"+p.uuid)
-		}
-		for _, repo := range n.repos {
-			for _, p := range repo.immutabilityPolicies {
-				out = append(out, n.name+"/"+repo.name+"/"+p.uuid)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
+	return s.namespaceAndRepoKeys(
+		func(n *namespace) []string {
+			return uuidsOf(n.immutabilityPolicies, func(p *immutabilityPolicy) string { return p.uuid })
+		},
+		func(r *repository) []string {
+			return uuidsOf(r.immutabilityPolicies, func(p *immutabilityPolicy) string { return p.uuid })
+		})
 }
 
 // compilePythonPattern compiles a tag pattern for full matching. It

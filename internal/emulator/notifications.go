@@ -1015,19 +1015,40 @@ func (s *Server) FailNotification(uuid string, times int) bool {
 // (namespace notifications) or "<namespace>/<repository>/<uuid>", sorted,
 // for soak comparisons.
 func (s *Server) AllNotifications() []string {
+	return s.namespaceAndRepoKeys(
+		func(n *namespace) []string {
+			return uuidsOf(n.notifications, func(nt *notification) string { return nt.uuid })
+		},
+		func(r *repository) []string {
+			return uuidsOf(r.notifications, func(nt *notification) string { return nt.uuid })
+		})
+}
+
+// namespaceAndRepoKeys lists, sorted, "<namespace>/<id>" for the ids a
+// namespace holds and "<namespace>/<repository>/<id>" for those its
+// repositories hold: the keys the soak compares with Terraform's state.
+func (s *Server) namespaceAndRepoKeys(ofNamespace func(*namespace) []string, ofRepo func(*repository) []string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
 	for _, n := range s.state.namespaces {
-		for _, nt := range n.notifications {
-			out = append(out, n.name+"/"+nt.uuid)
+		for _, id := range ofNamespace(n) {
+			out = append(out, n.name+"/"+id)
 		}
 		for _, repo := range n.repos {
-			for _, nt := range repo.notifications {
-				out = append(out, n.name+"/"+repo.name+"/"+nt.uuid)
+			for _, id := range ofRepo(repo) {
+				out = append(out, n.name+"/"+repo.name+"/"+id)
 			}
 		}
 	}
 	sort.Strings(out)
+	return out
+}
+
+func uuidsOf[T any](items []T, uuid func(T) string) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, uuid(it))
+	}
 	return out
 }
