@@ -33,7 +33,8 @@ echo "building Terraform $version from its Go module (once per machine)..." >&2
 (cd "$work" && CGO_ENABLED=0 go build -trimpath \
   -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" \
   -o "$bin.tmp" .)
-got=$("$bin.tmp" version | head -n1)
+got=$("$bin.tmp" version)
+got=${got%%$'\n'*}
 if [ "$got" != "Terraform v$version" ]; then
   echo "the Terraform built from v$version reports \"$got\"" >&2
   rm -f "$bin.tmp"

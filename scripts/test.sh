@@ -38,7 +38,10 @@ go build -o "$tools/testreport" ./internal/tools/testreport
 acc_pass() {
   local cli=$1 label pass_start
   shift
-  label=$("$cli" version 2>/dev/null | grep -m1 -E '^(Terraform|OpenTofu) v')
+  # No pipe into an early-exiting reader: with pipefail, the CLI's SIGPIPE
+  # (exit 141) would fail the run.
+  label=$("$cli" version 2>/dev/null | sed -n -E '/^(Terraform|OpenTofu) v/p')
+  label=${label%%$'\n'*}
   echo "==> go test -race $* with $label"
   pass_start=$(date +%s)
   TF_ACC_TERRAFORM_PATH="$cli" go test -race -count=1 -timeout 30m -json "${args[@]}" "$@" 2>&1 |
